@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmployeesConfig(AppConfig):
+    name = "ebakul.employees"
+    label = "employees"
+    verbose_name = _("Employees")

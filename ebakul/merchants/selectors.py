@@ -1,0 +1,47 @@
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from ebakul.accounts import roles
+
+from .models import ChainDenyEntry, MerchantStatus, MerchantVerificationSpan, UmkmMerchant
+
+
+def chain_match(business_name: str) -> ChainDenyEntry | None:
+    name = business_name.casefold()
+    for entry in ChainDenyEntry.objects.all().only("name"):
+        if entry.name.casefold() in name:
+            return entry
+    return None
+
+
+def merchants_visible_to(user) -> QuerySet[UmkmMerchant]:
+    """Row scoping for merchants: staff see all, a merchant only its own, others none."""
+    qs = UmkmMerchant.objects.select_related("category", "kecamatan")
+    if not user or not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser or any(
+        roles.has_role(user, r) for r in (roles.ADMIN, roles.VERIFIER, roles.UNIT_OPERATOR)
+    ):
+        return qs
+    if roles.has_role(user, roles.MERCHANT):
+        return qs.filter(user=user)
+    return qs.none()
+
+
+def merchants_selectable() -> QuerySet[UmkmMerchant]:
+    """Merchants an employee may record a purchase with: verified, not modern retail."""
+    return UmkmMerchant.objects.filter(status=MerchantStatus.VERIFIED, is_modern_retail=False)
+
+
+def verified_at_q(merchant_ref: str, at_ref: str) -> Exists:
+    """An ``Exists`` that is true when the merchant was verified at the given time.
+
+    ``merchant_ref`` / ``at_ref`` name fields of the outer query, e.g. ("merchant_id",
+    "purchased_at").
+    """
+    return Exists(
+        MerchantVerificationSpan.objects.filter(
+            Q(verified_until__isnull=True) | Q(verified_until__gt=OuterRef(at_ref)),
+            merchant_id=OuterRef(merchant_ref),
+            verified_from__lte=OuterRef(at_ref),
+        )
+    )

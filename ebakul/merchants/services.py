@@ -1,0 +1,40 @@
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ebakul.core.models import next_document_number
+from ebakul.core.periods import now_wib
+
+from .models import MerchantStatus, MerchantVerificationSpan, UmkmMerchant
+
+
+def merchant_document_number() -> str:
+    return next_document_number(f"EBK-UMKM-{now_wib().year}-")
+
+
+@transaction.atomic
+def merchant_create(*, actor, **fields) -> UmkmMerchant:
+    """Register a merchant in the initial (draft) state. Validates everything first."""
+    merchant = UmkmMerchant(**fields)
+    merchant.status = MerchantStatus.DRAFT
+    merchant.document_number = "pending"
+    merchant.full_clean(exclude=["document_number"])
+    merchant.document_number = merchant_document_number()
+    merchant._history_user = actor
+    merchant.save()
+    return merchant
+
+
+def merchant_status_changed(*, merchant: UmkmMerchant, old: str, new: str,
+                            at: dt.datetime | None = None) -> None:
+    """Keep the verification spans in step with the status. Called inside the transition's
+    transaction by the workflow engine (and by the demo seeder)."""
+    at = at or timezone.now()
+    was, now = old == MerchantStatus.VERIFIED, new == MerchantStatus.VERIFIED
+    if now and not was:
+        MerchantVerificationSpan.objects.create(merchant=merchant, verified_from=at)
+    elif was and not now:
+        MerchantVerificationSpan.objects.filter(
+            merchant=merchant, verified_until__isnull=True
+        ).update(verified_until=at)

@@ -1,0 +1,136 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ebakul.core.models import TimeStampedModel
+from ebakul.core.money import format_rupiah
+from ebakul.core.periods import period_of, validate_period
+from ebakul.core.validators import validate_not_in_future, validate_positive_amount
+
+from .receipts import validate_receipt
+
+MSG_AMOUNT_TOO_LARGE = _("Amount is above the limit of %(limit)s for one purchase.")
+MSG_QRIS_REFERENCE_REQUIRED = _("A QRIS payment needs its reference number.")
+
+
+class PurchaseStatus(models.TextChoices):
+    # States of the default purchase workflow. ``verified`` is the one that counts toward the
+    # monthly minimum; administrators may add other states to the workflow.
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    MERCHANT_CONFIRMED = "merchant_confirmed", _("Confirmed by merchant")
+    MERCHANT_DISPUTED = "merchant_disputed", _("Disputed by merchant")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Purchases still in the pipeline: shown as "pending" spend.
+PENDING_STATUSES = (
+    PurchaseStatus.SUBMITTED,
+    PurchaseStatus.MERCHANT_CONFIRMED,
+    PurchaseStatus.MERCHANT_DISPUTED,
+)
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    QRIS = "qris", _("QRIS")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+class PurchaseLimit(TimeStampedModel):
+    """Effective-dated upper bound of one purchase's amount (policy as data)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    max_amount = models.PositiveBigIntegerField(_("maximum amount per purchase (Rp)"))
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("purchase limit")
+        verbose_name_plural = _("purchase limits")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.effective_from}: {format_rupiah(self.max_amount)}"
+
+    @classmethod
+    def in_force(cls, on: dt.date) -> "PurchaseLimit | None":
+        return cls.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+def receipt_upload_to(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"receipts/{instance.period or 'unknown'}/{instance.receipt_sha256 or 'x'}.{ext}"
+
+
+class Purchase(TimeStampedModel):
+    document_number = models.CharField(_("document number"), max_length=30, unique=True,
+                                       editable=False)
+    employee = models.ForeignKey("employees.Employee", on_delete=models.PROTECT,
+                                 related_name="purchases", verbose_name=_("employee"))
+    merchant = models.ForeignKey("merchants.UmkmMerchant", on_delete=models.PROTECT,
+                                 related_name="purchases", verbose_name=_("merchant"))
+    purchased_at = models.DateTimeField(_("purchase time"), validators=[validate_not_in_future])
+    period = models.CharField(_("period"), max_length=7, editable=False, db_index=True,
+                              validators=[validate_period])
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"),
+                                            validators=[validate_positive_amount])
+    description = models.CharField(_("description"), max_length=255, blank=True, default="")
+    category = models.ForeignKey("merchants.MerchantCategory", on_delete=models.PROTECT,
+                                 verbose_name=_("category"))
+    receipt = models.ImageField(_("receipt photo"), upload_to=receipt_upload_to,
+                                validators=[validate_receipt])
+    receipt_sha256 = models.CharField(_("receipt fingerprint"), max_length=64, editable=False,
+                                      db_index=True, blank=True, default="")
+    payment_method = models.CharField(_("payment method"), max_length=10,
+                                      choices=PaymentMethod.choices, default=PaymentMethod.CASH)
+    qris_reference = models.CharField(_("QRIS reference"), max_length=64, blank=True,
+                                      default="")
+    status = models.CharField(_("status"), max_length=32, default=PurchaseStatus.DRAFT,
+                              db_index=True)
+    status_note = models.TextField(_("status note"), blank=True, default="",
+                                   help_text=_("Reason for a rejection or dispute."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("created by"))
+    history = HistoricalRecords(excluded_fields=["receipt"])
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-purchased_at"]
+        indexes = [
+            models.Index(fields=["period", "status", "employee"]),
+            models.Index(fields=["employee", "period"]),
+            models.Index(fields=["merchant", "period"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="purchase_amount_gt_0"),
+        ]
+
+    def __str__(self):
+        return self.document_number
+
+    def save(self, *args, **kwargs):
+        if self.purchased_at:
+            self.period = period_of(self.purchased_at)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.purchased_at and self.amount:
+            limit = PurchaseLimit.in_force(self.purchased_at.date())
+            if limit and self.amount > limit.max_amount:
+                errors["amount"] = [
+                    ValidationError(MSG_AMOUNT_TOO_LARGE,
+                                    params={"limit": format_rupiah(limit.max_amount)})
+                ]
+        if self.payment_method == PaymentMethod.QRIS and not self.qris_reference:
+            errors["qris_reference"] = [MSG_QRIS_REFERENCE_REQUIRED]
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("desk/", admin.site.urls),
+    path("api/v1/", include("ebakul.api.urls")),
+    path("reports/", include("ebakul.reports.urls")),
+    path("workflow/", include("ebakul.workflow.urls")),
+    path("compliance/", include("ebakul.compliance.urls")),
+    path("", include("ebakul.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
