@@ -7,19 +7,40 @@ from . import roles
 ROLE_PERMISSIONS = {
     roles.ADMIN: "__all_ebakul__",
     roles.VERIFIER: [
-        "view_employee", "view_workunit", "view_employeeclass", "view_kecamatan",
-        "view_merchantcategory", "view_umkmmerchant", "change_umkmmerchant",
-        "view_purchase", "change_purchase",
+        "view_employee",
+        "view_workunit",
+        "view_employeeclass",
+        "view_kecamatan",
+        "view_merchantcategory",
+        "view_umkmmerchant",
+        "change_umkmmerchant",
+        "view_purchase",
+        "change_purchase",
     ],
     roles.UNIT_OPERATOR: [
-        "view_employee", "view_workunit", "view_employeeclass", "view_kecamatan",
-        "view_merchantcategory", "view_umkmmerchant", "view_purchase",
+        "view_employee",
+        "view_workunit",
+        "view_employeeclass",
+        "view_kecamatan",
+        "view_merchantcategory",
+        "view_umkmmerchant",
+        "view_purchase",
     ],
     roles.EMPLOYEE: [],
     roles.MERCHANT: [],
 }
-EBAKUL_APPS = ("core", "accounts", "employees", "merchants", "purchases", "workflow",
-               "compliance", "reports", "api", "django_celery_beat")
+EBAKUL_APPS = (
+    "core",
+    "accounts",
+    "employees",
+    "merchants",
+    "purchases",
+    "workflow",
+    "compliance",
+    "reports",
+    "api",
+    "django_celery_beat",
+)
 
 
 @transaction.atomic
@@ -39,13 +60,26 @@ def ensure_roles() -> dict[str, Group]:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None, role: str, email: str = "",
-                first_name: str = "", must_change_password: bool = False, **extra):
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    must_change_password: bool = False,
+    **extra,
+):
     from .models import User
 
-    user = User(username=username, email=email, first_name=first_name,
-                is_staff=role in roles.DESK_ROLES, must_change_password=must_change_password,
-                **extra)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        is_staff=role in roles.DESK_ROLES,
+        must_change_password=must_change_password,
+        **extra,
+    )
     if password:
         user.set_password(password)
     else:

@@ -28,5 +28,10 @@ class PeriodLockedError(ConflictError):
     code = "period_locked"
 
 
-__all__ = ["DomainError", "PermissionDeniedError", "ConflictError", "PeriodLockedError",
-           "ValidationError"]
+__all__ = [
+    "DomainError",
+    "PermissionDeniedError",
+    "ConflictError",
+    "PeriodLockedError",
+    "ValidationError",
+]

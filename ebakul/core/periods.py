@@ -60,8 +60,9 @@ def period_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the period as aware datetimes in WIB."""
     first = period_first_day(period)
     start = dt.datetime.combine(first, dt.time.min, tzinfo=WIB)
-    end = dt.datetime.combine(period_last_day(period) + dt.timedelta(days=1), dt.time.min,
-                              tzinfo=WIB)
+    end = dt.datetime.combine(
+        period_last_day(period) + dt.timedelta(days=1), dt.time.min, tzinfo=WIB
+    )
     return start, end
 
 

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 MSG_NIP_FORMAT = _("NIP must be exactly 18 digits.")
 MSG_NIP_BIRTH_DATE = _("NIP: digits 1-8 must be a real birth date (YYYYMMDD).")
-MSG_NIP_APPOINTMENT = _("NIP: digits 9-14 must be an appointment month (YYYYMM) after the birth date.")
+MSG_NIP_APPOINTMENT = _(
+    "NIP: digits 9-14 must be an appointment month (YYYYMM) after the birth date."
+)
 MSG_NIP_GENDER = _("NIP: digit 15 must be 1 (male) or 2 (female).")
 MSG_NIK_FORMAT = _("NIK must be exactly 16 digits.")
-MSG_NIK_BIRTH_DATE = _(
-    "NIK: digits 7-12 must be a birth date DDMMYY (day plus 40 for women)."
-)
+MSG_NIK_BIRTH_DATE = _("NIK: digits 7-12 must be a birth date DDMMYY (day plus 40 for women).")
 MSG_NIK_REGION = _("NIK: digits 1-6 must be a region code.")
 MSG_NIB_FORMAT = _("NIB must be exactly 13 digits.")
 MSG_AMOUNT_POSITIVE = _("Amount must be more than Rp0.")

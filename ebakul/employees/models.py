@@ -18,8 +18,13 @@ class WorkUnit(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=150)
-    kecamatan = models.ForeignKey("merchants.Kecamatan", on_delete=models.PROTECT, null=True,
-                                  blank=True, verbose_name=_("kecamatan"))
+    kecamatan = models.ForeignKey(
+        "merchants.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("kecamatan"),
+    )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -36,13 +41,16 @@ class EmployeeClass(TimeStampedModel):
     """Kelas jabatan."""
 
     number = models.PositiveSmallIntegerField(
-        _("class number"), unique=True,
+        _("class number"),
+        unique=True,
         validators=[MinValueValidator(MIN_CLASS), MaxValueValidator(MAX_CLASS)],
     )
     name = models.CharField(_("name"), max_length=100)
     default_tpp_ceiling = models.PositiveBigIntegerField(_("default TPP ceiling (Rp)"))
     fixed_min_spend = models.PositiveBigIntegerField(
-        _("fixed minimum spend (Rp)"), null=True, blank=True,
+        _("fixed minimum spend (Rp)"),
+        null=True,
+        blank=True,
         help_text=_("When set, replaces the computed minimum for this class."),
     )
     history = HistoricalRecords()
@@ -64,24 +72,37 @@ class EmployeeType(models.TextChoices):
 class Employee(TimeStampedModel):
     nip = models.CharField(_("NIP"), max_length=18, unique=True, validators=[validate_nip_any])
     name = models.CharField(_("name"), max_length=150)
-    employee_type = models.CharField(_("employee type"), max_length=4,
-                                     choices=EmployeeType.choices)
-    employee_class = models.ForeignKey(EmployeeClass, on_delete=models.PROTECT,
-                                       verbose_name=_("job class"))
-    work_unit = models.ForeignKey(WorkUnit, on_delete=models.PROTECT,
-                                  verbose_name=_("work unit"), related_name="employees")
+    employee_type = models.CharField(_("employee type"), max_length=4, choices=EmployeeType.choices)
+    employee_class = models.ForeignKey(
+        EmployeeClass, on_delete=models.PROTECT, verbose_name=_("job class")
+    )
+    work_unit = models.ForeignKey(
+        WorkUnit, on_delete=models.PROTECT, verbose_name=_("work unit"), related_name="employees"
+    )
     tpp_ceiling = models.PositiveBigIntegerField(
-        _("TPP ceiling (Rp)"), null=True, blank=True,
+        _("TPP ceiling (Rp)"),
+        null=True,
+        blank=True,
         help_text=_("From e-TPP; overrides the job class default."),
     )
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="employee", verbose_name=_("user"))
-    home_kecamatan = models.ForeignKey("merchants.Kecamatan", on_delete=models.PROTECT,
-                                       null=True, blank=True,
-                                       verbose_name=_("home kecamatan"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("user"),
+    )
+    home_kecamatan = models.ForeignKey(
+        "merchants.Kecamatan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("home kecamatan"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -115,10 +136,15 @@ class Employee(TimeStampedModel):
 class UnitOperator(TimeStampedModel):
     """An OPD operator account and the unit whose rows it may see."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="operated_units", verbose_name=_("user"))
-    work_unit = models.ForeignKey(WorkUnit, on_delete=models.CASCADE,
-                                  related_name="operators", verbose_name=_("work unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="operated_units",
+        verbose_name=_("user"),
+    )
+    work_unit = models.ForeignKey(
+        WorkUnit, on_delete=models.CASCADE, related_name="operators", verbose_name=_("work unit")
+    )
 
     class Meta:
         verbose_name = _("unit operator")

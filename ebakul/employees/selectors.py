@@ -19,8 +19,10 @@ def employees_visible_to(user) -> QuerySet[Employee]:
     qs = Employee.objects.select_related("employee_class", "work_unit")
     if not user or not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or roles.has_role(user, roles.ADMIN) or roles.has_role(
-        user, roles.VERIFIER
+    if (
+        user.is_superuser
+        or roles.has_role(user, roles.ADMIN)
+        or roles.has_role(user, roles.VERIFIER)
     ):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):
@@ -34,8 +36,10 @@ def work_units_visible_to(user) -> QuerySet[WorkUnit]:
     qs = WorkUnit.objects.all()
     if not user or not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or roles.has_role(user, roles.ADMIN) or roles.has_role(
-        user, roles.VERIFIER
+    if (
+        user.is_superuser
+        or roles.has_role(user, roles.ADMIN)
+        or roles.has_role(user, roles.VERIFIER)
     ):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):

@@ -77,40 +77,66 @@ class MerchantScale(models.TextChoices):
 
 
 class UmkmMerchant(TimeStampedModel):
-    document_number = models.CharField(_("document number"), max_length=30, unique=True,
-                                       editable=False)
+    document_number = models.CharField(
+        _("document number"), max_length=30, unique=True, editable=False
+    )
     business_name = models.CharField(_("business name"), max_length=150)
     owner_name = models.CharField(_("owner name"), max_length=150)
     owner_nik = models.CharField(_("owner NIK"), max_length=16, validators=[validate_nik])
     nib = models.CharField(_("NIB"), max_length=13, unique=True, validators=[validate_nib])
-    category = models.ForeignKey(MerchantCategory, on_delete=models.PROTECT,
-                                 verbose_name=_("category"))
-    scale = models.CharField(_("scale"), max_length=12, choices=MerchantScale.choices,
-                             default=MerchantScale.MICRO)
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT,
-                                  verbose_name=_("kecamatan"))
+    category = models.ForeignKey(
+        MerchantCategory, on_delete=models.PROTECT, verbose_name=_("category")
+    )
+    scale = models.CharField(
+        _("scale"), max_length=12, choices=MerchantScale.choices, default=MerchantScale.MICRO
+    )
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, verbose_name=_("kecamatan"))
     village = models.CharField(_("village / kelurahan"), max_length=100)
     address = models.CharField(_("address"), max_length=255)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
-                                   blank=True,
-                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
-                                    blank=True,
-                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    phone = models.CharField(_("phone"), max_length=16, blank=True, default="",
-                             validators=[validate_phone])
-    qris_nmid = models.CharField(_("QRIS NMID"), max_length=15, blank=True, default="",
-                                 validators=[validate_qris_nmid])
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    phone = models.CharField(
+        _("phone"), max_length=16, blank=True, default="", validators=[validate_phone]
+    )
+    qris_nmid = models.CharField(
+        _("QRIS NMID"), max_length=15, blank=True, default="", validators=[validate_qris_nmid]
+    )
     is_modern_retail = models.BooleanField(
-        _("modern retail / franchise"), default=False,
+        _("modern retail / franchise"),
+        default=False,
         help_text=_("Chains and franchises are not eligible for the programme."),
     )
-    status = models.CharField(_("status"), max_length=32, default=MerchantStatus.DRAFT,
-                              db_index=True)
-    status_note = models.TextField(_("status note"), blank=True, default="",
-                                   help_text=_("What is missing, or why it was rejected."))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                             blank=True, related_name="merchants", verbose_name=_("user"))
+    status = models.CharField(
+        _("status"), max_length=32, default=MerchantStatus.DRAFT, db_index=True
+    )
+    status_note = models.TextField(
+        _("status note"),
+        blank=True,
+        default="",
+        help_text=_("What is missing, or why it was rejected."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merchants",
+        verbose_name=_("user"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -143,8 +169,9 @@ class MerchantVerificationSpan(models.Model):
     Maintained by ``merchants.services.merchant_status_changed`` on every status transition.
     """
 
-    merchant = models.ForeignKey(UmkmMerchant, on_delete=models.CASCADE,
-                                 related_name="verification_spans")
+    merchant = models.ForeignKey(
+        UmkmMerchant, on_delete=models.CASCADE, related_name="verification_spans"
+    )
     verified_from = models.DateTimeField(_("verified from"))
     verified_until = models.DateTimeField(_("verified until"), null=True, blank=True)
 

@@ -6,11 +6,13 @@ from .models import ChainDenyEntry, Kecamatan, MerchantCategory
 def load(log=print) -> None:
     created = 0
     for row in read_fixture("kecamatan.json"):
-        created += Kecamatan.objects.get_or_create(name=row["name"],
-                                                   defaults={"code": row["code"]})[1]
+        created += Kecamatan.objects.get_or_create(
+            name=row["name"], defaults={"code": row["code"]}
+        )[1]
     for row in read_fixture("categories.json"):
-        created += MerchantCategory.objects.get_or_create(code=row["code"],
-                                                          defaults={"name": row["name"]})[1]
+        created += MerchantCategory.objects.get_or_create(
+            code=row["code"], defaults={"name": row["name"]}
+        )[1]
     for row in read_fixture("excluded_chains.json"):
         created += ChainDenyEntry.objects.get_or_create(name=row["name"])[1]
     log(f"merchants reference: {created} created")

@@ -26,8 +26,9 @@ def merchant_create(*, actor, **fields) -> UmkmMerchant:
     return merchant
 
 
-def merchant_status_changed(*, merchant: UmkmMerchant, old: str, new: str,
-                            at: dt.datetime | None = None) -> None:
+def merchant_status_changed(
+    *, merchant: UmkmMerchant, old: str, new: str, at: dt.datetime | None = None
+) -> None:
     """Keep the verification spans in step with the status. Called inside the transition's
     transaction by the workflow engine (and by the demo seeder)."""
     at = at or timezone.now()

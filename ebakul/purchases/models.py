@@ -69,35 +69,62 @@ def receipt_upload_to(instance, filename: str) -> str:
 
 
 class Purchase(TimeStampedModel):
-    document_number = models.CharField(_("document number"), max_length=30, unique=True,
-                                       editable=False)
-    employee = models.ForeignKey("employees.Employee", on_delete=models.PROTECT,
-                                 related_name="purchases", verbose_name=_("employee"))
-    merchant = models.ForeignKey("merchants.UmkmMerchant", on_delete=models.PROTECT,
-                                 related_name="purchases", verbose_name=_("merchant"))
+    document_number = models.CharField(
+        _("document number"), max_length=30, unique=True, editable=False
+    )
+    employee = models.ForeignKey(
+        "employees.Employee",
+        on_delete=models.PROTECT,
+        related_name="purchases",
+        verbose_name=_("employee"),
+    )
+    merchant = models.ForeignKey(
+        "merchants.UmkmMerchant",
+        on_delete=models.PROTECT,
+        related_name="purchases",
+        verbose_name=_("merchant"),
+    )
     purchased_at = models.DateTimeField(_("purchase time"), validators=[validate_not_in_future])
-    period = models.CharField(_("period"), max_length=7, editable=False, db_index=True,
-                              validators=[validate_period])
-    amount = models.PositiveBigIntegerField(_("amount (Rp)"),
-                                            validators=[validate_positive_amount])
+    period = models.CharField(
+        _("period"), max_length=7, editable=False, db_index=True, validators=[validate_period]
+    )
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"), validators=[validate_positive_amount])
     description = models.CharField(_("description"), max_length=255, blank=True, default="")
-    category = models.ForeignKey("merchants.MerchantCategory", on_delete=models.PROTECT,
-                                 verbose_name=_("category"))
-    receipt = models.ImageField(_("receipt photo"), upload_to=receipt_upload_to,
-                                validators=[validate_receipt])
-    receipt_sha256 = models.CharField(_("receipt fingerprint"), max_length=64, editable=False,
-                                      db_index=True, blank=True, default="")
-    payment_method = models.CharField(_("payment method"), max_length=10,
-                                      choices=PaymentMethod.choices, default=PaymentMethod.CASH)
-    qris_reference = models.CharField(_("QRIS reference"), max_length=64, blank=True,
-                                      default="")
-    status = models.CharField(_("status"), max_length=32, default=PurchaseStatus.DRAFT,
-                              db_index=True)
-    status_note = models.TextField(_("status note"), blank=True, default="",
-                                   help_text=_("Reason for a rejection or dispute."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("created by"))
+    category = models.ForeignKey(
+        "merchants.MerchantCategory", on_delete=models.PROTECT, verbose_name=_("category")
+    )
+    receipt = models.ImageField(
+        _("receipt photo"), upload_to=receipt_upload_to, validators=[validate_receipt]
+    )
+    receipt_sha256 = models.CharField(
+        _("receipt fingerprint"),
+        max_length=64,
+        editable=False,
+        db_index=True,
+        blank=True,
+        default="",
+    )
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=10,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.CASH,
+    )
+    qris_reference = models.CharField(_("QRIS reference"), max_length=64, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=32, default=PurchaseStatus.DRAFT, db_index=True
+    )
+    status_note = models.TextField(
+        _("status note"), blank=True, default="", help_text=_("Reason for a rejection or dispute.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     history = HistoricalRecords(excluded_fields=["receipt"])
 
     class Meta:
@@ -127,8 +154,9 @@ class Purchase(TimeStampedModel):
             limit = PurchaseLimit.in_force(self.purchased_at.date())
             if limit and self.amount > limit.max_amount:
                 errors["amount"] = [
-                    ValidationError(MSG_AMOUNT_TOO_LARGE,
-                                    params={"limit": format_rupiah(limit.max_amount)})
+                    ValidationError(
+                        MSG_AMOUNT_TOO_LARGE, params={"limit": format_rupiah(limit.max_amount)}
+                    )
                 ]
         if self.payment_method == PaymentMethod.QRIS and not self.qris_reference:
             errors["qris_reference"] = [MSG_QRIS_REFERENCE_REQUIRED]

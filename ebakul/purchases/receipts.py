@@ -18,8 +18,11 @@ def validate_receipt(file) -> None:
         raise ValidationError(MSG_RECEIPT_REQUIRED, code="receipt_required")
     max_bytes = settings.EBAKUL["RECEIPT_MAX_BYTES"]
     if file.size > max_bytes:
-        raise ValidationError(MSG_RECEIPT_TOO_LARGE, code="receipt_too_large",
-                              params={"max": filesizeformat(max_bytes)})
+        raise ValidationError(
+            MSG_RECEIPT_TOO_LARGE,
+            code="receipt_too_large",
+            params={"max": filesizeformat(max_bytes)},
+        )
     pos = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)

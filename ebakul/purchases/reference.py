@@ -7,7 +7,9 @@ DEFAULT_MAX_AMOUNT = 10_000_000
 
 def load(log=print) -> None:
     if not PurchaseLimit.objects.exists():
-        PurchaseLimit.objects.create(effective_from=dt.date(2025, 1, 1),
-                                     max_amount=DEFAULT_MAX_AMOUNT,
-                                     note="Default; edit in the desk.")
+        PurchaseLimit.objects.create(
+            effective_from=dt.date(2025, 1, 1),
+            max_amount=DEFAULT_MAX_AMOUNT,
+            note="Default; edit in the desk.",
+        )
         log("purchase limit: default created")

@@ -11,8 +11,10 @@ def purchases_visible_to(user) -> QuerySet[Purchase]:
     qs = Purchase.objects.select_related("employee", "merchant", "category")
     if not user or not user.is_authenticated:
         return qs.none()
-    if user.is_superuser or roles.has_role(user, roles.ADMIN) or roles.has_role(
-        user, roles.VERIFIER
+    if (
+        user.is_superuser
+        or roles.has_role(user, roles.ADMIN)
+        or roles.has_role(user, roles.VERIFIER)
     ):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):

@@ -8,9 +8,19 @@ from .receipts import receipt_sha256
 
 
 @transaction.atomic
-def purchase_create(*, employee, merchant, purchased_at, amount, receipt, actor,
-                    category=None, description: str = "", payment_method: str = "cash",
-                    qris_reference: str = "") -> Purchase:
+def purchase_create(
+    *,
+    employee,
+    merchant,
+    purchased_at,
+    amount,
+    receipt,
+    actor,
+    category=None,
+    description: str = "",
+    payment_method: str = "cash",
+    qris_reference: str = "",
+) -> Purchase:
     """Record a purchase in the initial state. Everything is validated before anything is
     written; the document number is taken last so a refused purchase uses none."""
     purchase = Purchase(

@@ -50,8 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "ebakul.core",
     "ebakul.accounts",
-    "ebakul.employees",
     "ebakul.merchants",
+    "ebakul.employees",
     "ebakul.purchases",
     "ebakul.workflow",
     "ebakul.compliance",
@@ -168,9 +168,7 @@ MEDIA_ROOT = Path(os.environ.get("EBAKUL_MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
 
 # --- Django REST framework ------------------------------------------------------------------

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the pinned Python packages, plus the Debian packages needed to
+# build them. Safe to run again: it does nothing when everything is already in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+dpkg -s libmariadb-dev >/dev/null 2>&1 || need_apt+=(libmariadb-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+dpkg -s gettext >/dev/null 2>&1 || need_apt+=(gettext)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "==> Installing Debian packages: ${need_apt[*]}"
+  scripts/apt-install.sh "${need_apt[@]}"
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating virtualenv .venv"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.requirements.sha
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "==> Installing Python packages (requirements.txt, pinned)"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r requirements.txt
+  echo "$want" > "$stamp"
+fi
+# Translations are compiled from the committed .po files.
+.venv/bin/python manage.py compilemessages -v0 --ignore=.venv >/dev/null

@@ -1,0 +1,77 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop; Django refuses ORM calls from a thread that has one
+# unless told otherwise. Only the browser tests' live server thread is affected.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _load_reference():
+    from ebakul.core.reference import run_all
+
+    run_all(log=lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once into the test database, by the real loaders."""
+    with django_db_blocker.unblock():
+        _load_reference()
+
+
+@pytest.fixture
+def ref(db):
+    """Reference data present. Transactional tests (live server) flush tables after each test,
+    so this reloads it when it is gone; in ordinary tests it is a single query."""
+    from ebakul.merchants.models import Kecamatan
+
+    if not Kecamatan.objects.exists():
+        _load_reference()
+
+
+def _user(role, username, **kwargs):
+    from tests.factories import UserFactory
+
+    return UserFactory(username=username, role=role, **kwargs)
+
+
+@pytest.fixture
+def admin_user(ref):
+    from ebakul.accounts import roles
+
+    return _user(roles.ADMIN, "admin-ebakul")
+
+
+@pytest.fixture
+def verifier(ref):
+    from ebakul.accounts import roles
+
+    return _user(roles.VERIFIER, "verifikator1")
+
+
+@pytest.fixture
+def employee_user(ref):
+    from ebakul.accounts import roles
+    from tests.factories import EmployeeFactory
+
+    user = _user(roles.EMPLOYEE, "pegawai1")
+    EmployeeFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def merchant_user(ref):
+    from ebakul.accounts import roles
+
+    return _user(roles.MERCHANT, "penjual1")
+
+
+@pytest.fixture
+def operator_user(ref):
+    from ebakul.accounts import roles
+    from ebakul.employees.models import UnitOperator, WorkUnit
+
+    user = _user(roles.UNIT_OPERATOR, "operator-dinkes")
+    UnitOperator.objects.create(user=user, work_unit=WorkUnit.objects.get(code="DINKES"))
+    return user
