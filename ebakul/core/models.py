@@ -36,3 +36,29 @@ def next_document_number(prefix: str, *, width: int = 5) -> str:
         seq.last_value += 1
         seq.save(update_fields=["last_value"])
         return f"{prefix}{seq.last_value:0{width}d}"
+
+
+class Notification(models.Model):
+    """An in-app notification. Created by ``core.services.notify`` (after commit)."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True, default="")
+    url = models.CharField(_("link"), max_length=300, blank=True, default="")
+    kind = models.CharField(_("kind"), max_length=40, blank=True, default="", db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

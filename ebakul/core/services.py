@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from .models import Notification
+
+
+def notify(
+    *, user, title: str, body: str = "", url: str = "", kind: str = "", email: bool = False
+) -> None:
+    """Notify a user in the app (and by email when asked) once the current transaction commits,
+    so a rolled-back action never notifies anyone."""
+
+    def _send():
+        Notification.objects.create(user=user, title=str(title), body=str(body), url=url, kind=kind)
+        if email and user.email:
+            send_mail(
+                str(title), str(body), settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True
+            )
+
+    transaction.on_commit(_send)
+
+
+def notification_mark_read(*, user, notification_id: int) -> None:
+    from django.utils import timezone
+
+    Notification.objects.filter(user=user, id=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
