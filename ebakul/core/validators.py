@@ -21,7 +21,15 @@ MSG_NOT_IN_FUTURE = _("The date cannot be in the future.")
 MSG_NMID_FORMAT = _("QRIS NMID must start with ID followed by 10 to 13 digits.")
 MSG_PHONE_FORMAT = _("Phone number must be 9 to 15 digits, optionally starting with +62.")
 
-_DIGITS = re.compile(r"^\d+$")
+# ASCII digits only, to the very end: ``\d`` also matches other scripts' digits (which int()
+# accepts) and ``$`` matches before a trailing newline.
+_DIGITS = re.compile(r"[0-9]+\Z")
+
+
+def _today() -> dt.date:
+    from .periods import today_wib
+
+    return today_wib()
 
 
 def _real_date(year: int, month: int, day: int) -> dt.date | None:
@@ -39,7 +47,7 @@ def validate_nip(value: str, *, employee_type: str = "PNS") -> None:
     if employee_type != "PNS":
         return
     birth = _real_date(int(value[0:4]), int(value[4:6]), int(value[6:8]))
-    if birth is None or birth.year < 1900 or birth > dt.date.today():
+    if birth is None or birth.year < 1900 or birth > _today():
         raise ValidationError(MSG_NIP_BIRTH_DATE, code="nip_birth_date")
     appointment_year, appointment_month = int(value[8:12]), int(value[12:14])
     if not 1 <= appointment_month <= 12 or (appointment_year, appointment_month) <= (
@@ -62,9 +70,11 @@ def nik_birth_date(value: str) -> tuple[dt.date, str] | None:
     gender = "F" if day > 40 else "M"
     if day > 40:
         day -= 40
-    today = dt.date.today()
-    year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
-    birth = _real_date(year, month, day)
+    # Two-digit years: the most recent century that does not put the birth in the future.
+    today = _today()
+    birth = _real_date(2000 + yy, month, day)
+    if birth is None or birth > today:
+        birth = _real_date(1900 + yy, month, day)
     if birth is None:
         return None
     return birth, gender
@@ -105,12 +115,12 @@ def validate_not_in_future(value) -> None:
 
 
 def validate_qris_nmid(value: str) -> None:
-    if value and not re.match(r"^ID\d{10,13}$", value):
+    if value and not re.match(r"ID[0-9]{10,13}\Z", value):
         raise ValidationError(MSG_NMID_FORMAT, code="nmid_format")
 
 
 def validate_phone(value: str) -> None:
-    if value and not re.match(r"^(\+62|0)\d{8,13}$", value):
+    if value and not re.match(r"(\+62|0)[0-9]{8,13}\Z", value):
         raise ValidationError(MSG_PHONE_FORMAT, code="phone_format")
 
 

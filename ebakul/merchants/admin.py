@@ -1,0 +1,168 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import BooleanRadioFilter, RelatedDropdownFilter
+from unfold.decorators import display
+
+from ebakul.core.admin_base import (
+    ChoicesValueFilter,
+    DeskHistoryAdmin,
+    NoDeleteMixin,
+    ReadOnlyTabularInline,
+    form_values,
+)
+from ebakul.workflow.admin import WorkflowAdminMixin
+
+from .models import (
+    ChainDenyEntry,
+    Kecamatan,
+    MerchantCategory,
+    MerchantStatus,
+    MerchantVerificationSpan,
+    UmkmMerchant,
+)
+from .selectors import merchants_selectable, merchants_visible_to
+from .services import EDITABLE_STATUSES, merchant_create, merchant_update
+
+STATUS_COLOURS = {
+    MerchantStatus.DRAFT: "info",
+    MerchantStatus.SUBMITTED: "warning",
+    MerchantStatus.VERIFIED: "success",
+    MerchantStatus.NEEDS_FIX: "warning",
+    MerchantStatus.REJECTED: "danger",
+    MerchantStatus.SUSPENDED: "danger",
+}
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(DeskHistoryAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+    ordering = ("name",)
+
+
+@admin.register(MerchantCategory)
+class MerchantCategoryAdmin(DeskHistoryAdmin):
+    list_display = ("name", "code", "active")
+    list_filter = (("active", BooleanRadioFilter),)
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(ChainDenyEntry)
+class ChainDenyEntryAdmin(DeskHistoryAdmin):
+    list_display = ("name", "note", "updated_at")
+    search_fields = ("name", "note")
+
+
+class MerchantStatusFilter(ChoicesValueFilter):
+    title = _("status")
+    parameter_name = "status"
+    field_path = "status"
+    options = MerchantStatus.choices
+
+
+class VerificationSpanInline(ReadOnlyTabularInline):
+    model = MerchantVerificationSpan
+    fields = ("verified_from", "verified_until")
+    readonly_fields = ("verified_from", "verified_until")
+    verbose_name = _("verification span")
+    verbose_name_plural = _("verification spans")
+
+
+@admin.register(UmkmMerchant)
+class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
+    """Merchants. The workflow helper adds its actions mixin in front of this class."""
+
+    list_display = (
+        "document_number",
+        "business_name",
+        "owner_name",
+        "owner_nik_masked",
+        "nib",
+        "category",
+        "kecamatan",
+        "scale",
+        "status_label",
+        "is_modern_retail",
+    )
+    list_display_links = ("document_number", "business_name")
+    list_filter = (
+        MerchantStatusFilter,
+        ("kecamatan", RelatedDropdownFilter),
+        ("category", RelatedDropdownFilter),
+        "scale",
+        ("is_modern_retail", BooleanRadioFilter),
+    )
+    search_fields = ("document_number", "business_name", "owner_name", "nib")
+    list_select_related = ("category", "kecamatan")
+    autocomplete_fields = ("user",)
+    inlines = (VerificationSpanInline,)
+    fieldsets = (
+        (
+            None,
+            {"fields": ("document_number", "status", "status_note")},
+        ),
+        (
+            _("Business"),
+            {
+                "fields": (
+                    "business_name",
+                    "nib",
+                    "category",
+                    "scale",
+                    "is_modern_retail",
+                    "qris_nmid",
+                )
+            },
+        ),
+        (_("Owner"), {"fields": ("owner_name", "owner_nik", "phone", "user")}),
+        (
+            _("Location"),
+            {"fields": ("kecamatan", "village", "address", "latitude", "longitude")},
+        ),
+    )
+    readonly_fields = ("document_number", "status", "status_note")
+
+    @display(description=_("owner NIK"))
+    def owner_nik_masked(self, obj):
+        return obj.owner_nik_masked
+
+    @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
+    def status_label(self, obj):
+        if obj.status in MerchantStatus.values:
+            return obj.status, MerchantStatus(obj.status).label
+        return obj.status
+
+    def get_queryset(self, request):
+        return self.scoped(request, merchants_visible_to(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return readonly
+        if obj.status not in EDITABLE_STATUSES:
+            # Verified, submitted, rejected or suspended registrations are not edited; the data
+            # the verifier approved stays as approved.
+            return readonly + [
+                f.name
+                for f in self.model._meta.fields
+                if f.editable and f.name not in readonly and f.name != "id"
+            ]
+        return readonly + ["user"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Choosing a merchant for a purchase: only verified, non-chain merchants.
+        if request.GET.get("model_name") == "purchase" and request.GET.get("field_name") == (
+            "merchant"
+        ):
+            queryset = queryset.filter(pk__in=merchants_selectable().values("pk"))
+        return queryset, may_have_duplicates
+
+    def service_create(self, request, obj, form):
+        return merchant_create(actor=request.user, **form_values(form))
+
+    def service_update(self, request, obj, form):
+        return merchant_update(
+            merchant=obj, actor=request.user, **form_values(form, changed_only=True)
+        )

@@ -1,0 +1,186 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import (
+    ChoicesDropdownFilter,
+    RangeDateTimeFilter,
+    RelatedDropdownFilter,
+)
+from unfold.decorators import display
+
+from ebakul.core.admin_base import (
+    ChoicesValueFilter,
+    DeskHistoryAdmin,
+    NoDeleteMixin,
+    PeriodFilter,
+    ScopedWorkUnitFilter,
+    form_values,
+)
+from ebakul.core.money import format_rupiah
+from ebakul.employees.selectors import employees_visible_to
+from ebakul.merchants.selectors import merchants_selectable
+from ebakul.workflow.admin import WorkflowAdminMixin
+
+from .models import Purchase, PurchaseLimit, PurchaseStatus
+from .selectors import purchases_visible_to
+from .services import purchase_create, purchase_update
+
+STATUS_COLOURS = {
+    PurchaseStatus.DRAFT: "info",
+    PurchaseStatus.SUBMITTED: "warning",
+    PurchaseStatus.MERCHANT_CONFIRMED: "info",
+    PurchaseStatus.MERCHANT_DISPUTED: "danger",
+    PurchaseStatus.VERIFIED: "success",
+    PurchaseStatus.REJECTED: "danger",
+}
+
+
+@admin.register(PurchaseLimit)
+class PurchaseLimitAdmin(DeskHistoryAdmin):
+    list_display = ("effective_from", "max_amount_display", "note")
+    ordering = ("-effective_from",)
+
+    @display(description=_("maximum amount per purchase (Rp)"), ordering="max_amount")
+    def max_amount_display(self, obj):
+        return format_rupiah(obj.max_amount)
+
+
+class PurchaseStatusFilter(ChoicesValueFilter):
+    title = _("status")
+    parameter_name = "status"
+    field_path = "status"
+    options = PurchaseStatus.choices
+
+
+class PurchaseUnitFilter(ScopedWorkUnitFilter):
+    field_path = "employee__work_unit_id"
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
+    """Purchases. The workflow helper adds its actions mixin in front of this class."""
+
+    list_display = (
+        "document_number",
+        "purchased_at",
+        "employee",
+        "employee_unit",
+        "merchant",
+        "amount_display",
+        "payment_method",
+        "status_label",
+        "period",
+    )
+    list_filter = (
+        PeriodFilter,
+        PurchaseStatusFilter,
+        PurchaseUnitFilter,
+        ("employee__employee_class", RelatedDropdownFilter),
+        ("category", RelatedDropdownFilter),
+        ("merchant__kecamatan", RelatedDropdownFilter),
+        ("payment_method", ChoicesDropdownFilter),
+        ("purchased_at", RangeDateTimeFilter),
+    )
+    search_fields = (
+        "document_number",
+        "employee__nip",
+        "employee__name",
+        "merchant__business_name",
+        "merchant__nib",
+    )
+    list_select_related = ("employee", "employee__work_unit", "merchant", "category")
+    autocomplete_fields = ("employee", "merchant")
+    fieldsets = (
+        (None, {"fields": ("document_number", "status", "status_note", "period")}),
+        (
+            _("Purchase"),
+            {
+                "fields": (
+                    "employee",
+                    "merchant",
+                    "purchased_at",
+                    "amount",
+                    "category",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("Payment and receipt"),
+            {
+                "fields": (
+                    "payment_method",
+                    "qris_reference",
+                    "receipt",
+                    "receipt_preview",
+                    "receipt_sha256",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+    readonly_fields = (
+        "document_number",
+        "status",
+        "status_note",
+        "period",
+        "receipt_preview",
+        "receipt_sha256",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    @display(description=_("work unit"), ordering="employee__work_unit__code")
+    def employee_unit(self, obj):
+        return obj.employee.work_unit.code
+
+    @display(description=_("amount (Rp)"), ordering="amount")
+    def amount_display(self, obj):
+        return format_rupiah(obj.amount)
+
+    @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
+    def status_label(self, obj):
+        if obj.status in PurchaseStatus.values:
+            return obj.status, PurchaseStatus(obj.status).label
+        return obj.status
+
+    @display(description=_("receipt photo"))
+    def receipt_preview(self, obj):
+        if not obj or not obj.receipt:
+            return "-"
+        return format_html(
+            '<a href="{0}" target="_blank" rel="noopener"><img src="{0}" alt="" '
+            'style="max-height:240px"></a>',
+            obj.receipt.url,
+        )
+
+    def get_queryset(self, request):
+        qs = purchases_visible_to(request.user).select_related("employee__work_unit")
+        return self.scoped(request, qs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != PurchaseStatus.DRAFT:
+            # Submitted purchases are what the merchant confirms and the verifier checks.
+            readonly += [
+                f.name
+                for f in self.model._meta.fields
+                if f.editable and f.name not in readonly and f.name != "id"
+            ]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "employee":
+            kwargs["queryset"] = employees_visible_to(request.user)
+        elif db_field.name == "merchant":
+            kwargs["queryset"] = merchants_selectable()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_create(self, request, obj, form):
+        return purchase_create(actor=request.user, **form_values(form))
+
+    def service_update(self, request, obj, form):
+        return purchase_update(
+            purchase=obj, actor=request.user, **form_values(form, changed_only=True)
+        )
