@@ -6,3 +6,6 @@ class WorkflowConfig(AppConfig):
     name = "ebakul.workflow"
     label = "workflow"
     verbose_name = _("Workflows")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,483 @@
+"""Desk for workflows: the editor (definitions with states and transitions), the event log,
+assignments with an audited reassign, the "Tugas saya" inbox, and ``WorkflowAdminMixin`` that
+gives a document's admin its actions, bulk actions and history."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import StackedInline, TabularInline
+from unfold.decorators import display
+
+from ebakul.accounts import roles
+from ebakul.core.admin_base import (
+    DeskAdmin,
+    DeskHistoryAdmin,
+    ReadOnlyAdminMixin,
+    desk_has_permission,
+)
+from ebakul.core.errors import DomainError
+
+from . import documents, selectors, services
+from .models import (
+    Assignment,
+    DocumentType,
+    MyTask,
+    TransitionCondition,
+    VerifierScope,
+    WorkflowDefinition,
+    WorkflowEvent,
+    WorkflowState,
+    WorkflowTransition,
+)
+
+MSG_BULK_APPLIED = _("%(action)s: %(count)s document(s) done.")
+MSG_BULK_REFUSED = _("%(action)s refused for %(count)s document(s): %(details)s")
+MSG_ACTION_DONE = _("%(document)s: “%(action)s” done, now “%(state)s”.")
+MSG_REASSIGNED = _("%(document)s is now assigned to %(user)s.")
+
+
+# --- Document admins: actions, bulk actions, history --------------------------------------
+class WorkflowAdminMixin:
+    """Put in front of a document's ModelAdmin (``class PurchaseAdmin(WorkflowAdminMixin, ...)``).
+
+    * the change page shows the actions the user may take now (buttons posting to
+      ``<id>/workflow/``) and the document's complete workflow history;
+    * the changelist gets one bulk action per workflow action; each selected document goes
+      through the engine on its own and the result is reported per row.
+    """
+
+    change_form_outer_before_template = "workflow/admin/actions_panel.html"
+    change_form_outer_after_template = "workflow/admin/history_panel.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/",
+                self.admin_site.admin_view(self.workflow_action_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+        ] + super().get_urls()
+
+    # Change page ----------------------------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context.update(self.workflow_context(request, obj))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, obj) -> dict:
+        key = documents.document_key(obj)
+        wf = services.load_workflow(key)
+        labels = wf.state_label if wf else (lambda code: code)
+        history = [
+            {
+                "at": e.created_at,
+                "actor": e.actor.get_username() if e.actor else _("System"),
+                "action": e.action,
+                "from_state": labels(e.from_state) if e.from_state else "",
+                "to_state": labels(e.to_state),
+                "comment": e.comment,
+            }
+            for e in services.document_history(document=obj)
+        ]
+        assignment = (
+            Assignment.objects.filter(document_type=key, object_id=obj.pk, active=True)
+            .select_related("assignee")
+            .first()
+        )
+        return {
+            "wf_state": obj.status,
+            "wf_state_label": labels(obj.status),
+            "wf_actions": services.available_actions(document=obj, user=request.user),
+            "wf_action_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow", args=[obj.pk]
+            ),
+            "wf_history": history,
+            "wf_assignment": assignment,
+            "wf_reassign_url": (
+                reverse("admin:workflow_assignment_reassign", args=[assignment.pk])
+                if assignment
+                else ""
+            ),
+        }
+
+    def workflow_action_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        action = request.POST.get("wf_action", "")
+        # The state the user saw: if someone moved the document since, the engine says so.
+        obj.status = request.POST.get("wf_state", obj.status)
+        try:
+            done = services.apply_action(
+                document=obj,
+                action=action,
+                actor=request.user,
+                comment=request.POST.get("wf_comment", ""),
+            )
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+        else:
+            wf = services.load_workflow(documents.document_key(done))
+            self.message_user(
+                request,
+                MSG_ACTION_DONE
+                % {
+                    "document": str(done),
+                    "action": wf.transition_label(action) if wf else action,
+                    "state": wf.state_label(done.status) if wf else done.status,
+                },
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(change_url)
+
+    # Bulk actions ---------------------------------------------------------------------------
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        wf = services._workflow_for_user(
+            request.user, f"{self.opts.app_label}.{self.opts.model_name}"
+        )
+        if wf is None:
+            return actions
+        seen = set()
+        for outgoing in wf.outgoing.values():
+            for t in outgoing:
+                if t.is_automatic or not t.enabled or t.code in seen:
+                    continue
+                seen.add(t.code)
+                name = f"workflow_{t.code}"
+                actions[name] = (
+                    self._bulk_action(t.code, t.label),
+                    name,
+                    _("Workflow: %(action)s") % {"action": t.label},
+                )
+        return actions
+
+    def _bulk_action(self, code: str, label: str):
+        def bulk(modeladmin, request, queryset):
+            modeladmin.workflow_bulk_apply(request, queryset, code, label)
+
+        bulk.__name__ = f"workflow_{code}"
+        return bulk
+
+    def workflow_bulk_apply(self, request, queryset, code: str, label: str) -> dict:
+        """Each document goes through the engine on its own (own transaction, own lock), so
+        one refusal never blocks or undoes the others."""
+        done, refused = [], []
+        for obj in queryset.order_by("pk"):
+            try:
+                services.apply_action(document=obj, action=code, actor=request.user)
+            except DomainError as exc:
+                refused.append((str(obj), str(exc.message)))
+            else:
+                done.append(str(obj))
+        if done:
+            self.message_user(
+                request,
+                MSG_BULK_APPLIED % {"action": label, "count": len(done)},
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                MSG_BULK_REFUSED
+                % {
+                    "action": label,
+                    "count": len(refused),
+                    "details": "; ".join(f"{doc}: {why}" for doc, why in refused),
+                },
+                messages.WARNING,
+            )
+        return {"done": done, "refused": refused}
+
+
+# --- The editor ---------------------------------------------------------------------------
+class StateInlineFormSet(BaseInlineFormSet):
+    """Removing or renaming a state that documents occupy is refused with a clear message."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            state = form.instance
+            if not state.pk or not hasattr(form, "cleaned_data"):
+                continue
+            deleting = self.can_delete and self._should_delete_form(form)
+            renaming = "code" in form.changed_data
+            if not (deleting or renaming):
+                continue
+            old = WorkflowState.objects.select_related("workflow").get(pk=state.pk)
+            count = services.state_occupancy(old)
+            if count:
+                raise ValidationError(
+                    services.MSG_STATE_OCCUPIED % {"state": old.label, "count": count}
+                )
+
+
+class StateInline(TabularInline):
+    model = WorkflowState
+    formset = StateInlineFormSet
+    extra = 0
+    fields = (
+        "order",
+        "code",
+        "label",
+        "is_initial",
+        "is_final",
+        "is_editable",
+        "awaits_verification",
+    )
+
+
+class TransitionInline(StackedInline):
+    model = WorkflowTransition
+    extra = 0
+    show_change_link = True
+    fields = (
+        ("code", "label", "order"),
+        ("from_state", "to_state"),
+        "allowed_groups",
+        ("owner_rule", "owner_group"),
+        ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
+    )
+    filter_horizontal = ("allowed_groups",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("from_state", "to_state"):
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = WorkflowState.objects.filter(workflow_id=object_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(WorkflowDefinition)
+class WorkflowDefinitionAdmin(DeskHistoryAdmin):
+    list_display = ("name", "document_type", "active", "assignment_group", "assignment_scope")
+    fields = ("name", "document_type", "active", "assignment_group", "assignment_scope")
+    inlines = (StateInline, TransitionInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("document_type",) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # documents always need their workflow; switch it off instead
+
+
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = TransitionCondition
+        fields = ("predicate", "params")
+        help_texts = {
+            "params": _(
+                'JSON, e.g. {"amount": 500000} for an amount, {"score": 30} for a risk score, '
+                '{"methods": ["qris"]} for payment methods, {} when there is none.'
+            )
+        }
+
+
+class ConditionInline(TabularInline):
+    model = TransitionCondition
+    form = ConditionForm
+    extra = 0
+
+
+@admin.register(WorkflowTransition)
+class WorkflowTransitionAdmin(DeskHistoryAdmin):
+    list_display = ("label", "code", "workflow", "from_state", "to_state", "enabled")
+    list_filter = ("workflow", "enabled", "is_automatic")
+    list_select_related = ("workflow", "from_state", "to_state")
+    inlines = (ConditionInline,)
+    filter_horizontal = ("allowed_groups",)
+    fields = (
+        "workflow",
+        ("code", "label", "order"),
+        ("from_state", "to_state"),
+        "allowed_groups",
+        ("owner_rule", "owner_group"),
+        ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("workflow",) if obj else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("from_state", "to_state"):
+            object_id = request.resolver_match.kwargs.get("object_id")
+            transition = WorkflowTransition.objects.filter(pk=object_id).first()
+            if transition:
+                kwargs["queryset"] = WorkflowState.objects.filter(
+                    workflow_id=transition.workflow_id
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(VerifierScope)
+class VerifierScopeAdmin(DeskAdmin):
+    list_display = ("user", "work_unit", "kecamatan")
+    list_select_related = ("user", "work_unit", "kecamatan")
+    autocomplete_fields = ("user",)
+
+
+# --- Audit log ----------------------------------------------------------------------------
+def _document_link(document_type: str, object_id: int, text: str):
+    url = documents.desk_url(document_type, object_id)
+    return format_html('<a href="{}">{}</a>', url, text) if url else text
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    list_display = (
+        "created_at",
+        "document",
+        "action",
+        "from_state",
+        "to_state",
+        "actor",
+        "comment",
+    )
+    list_filter = ("document_type", "action")
+    search_fields = ("actor__username", "comment", "=object_id")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
+
+    @display(description=_("document"))
+    def document(self, obj):
+        return _document_link(
+            obj.document_type, obj.object_id, f"{obj.get_document_type_display()} #{obj.object_id}"
+        )
+
+
+# --- Assignments and "Tugas saya" ---------------------------------------------------------
+class ReassignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=None, label=_("new assignee"))
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.reassign_candidates(assignment)
+
+
+class AssignmentAdminBase(ReadOnlyAdminMixin, DeskAdmin):
+    list_display = ("document", "document_state", "assignee", "group", "assigned_at", "active")
+    list_filter = ("document_type", "active")
+
+    def get_queryset(self, request):
+        return selectors.assignments_annotated(super().get_queryset(request))
+
+    def _labels(self, request):
+        if not hasattr(request, "_wf_state_labels"):
+            request._wf_state_labels = selectors.state_labels()
+        return request._wf_state_labels
+
+    @display(description=_("document"))
+    def document(self, obj):
+        if obj.document_type == DocumentType.MERCHANT:
+            text = f"{obj.merchant_number} – {obj.merchant_name}"
+        else:
+            text = obj.purchase_number or f"#{obj.object_id}"
+        return _document_link(obj.document_type, obj.object_id, text)
+
+    @display(description=_("state"))
+    def document_state(self, obj):
+        status = (
+            obj.merchant_status
+            if obj.document_type == DocumentType.MERCHANT
+            else obj.purchase_status
+        )
+        return self._labels(self.request).get((obj.document_type, status), status)
+
+    def changelist_view(self, request, extra_context=None):
+        self.request = request
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(AssignmentAdminBase):
+    search_fields = ("assignee__username", "=object_id")
+    list_select_related = ("assignee", "group")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:assignment_id>/reassign/",
+                self.admin_site.admin_view(self.reassign_view),
+                name="workflow_assignment_reassign",
+            )
+        ] + super().get_urls()
+
+    def reassign_view(self, request, assignment_id):
+        assignment = get_object_or_404(
+            Assignment.objects.select_related("assignee", "group"), pk=assignment_id, active=True
+        )
+        if not (roles.is_admin(request.user) or assignment.assignee_id == request.user.pk):
+            raise PermissionDenied
+        model = documents.model_for(assignment.document_type)
+        document = get_object_or_404(model, pk=assignment.object_id)
+        form = ReassignForm(request.POST or None, assignment=assignment)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.assignment_reassign(
+                    document=document,
+                    assignee=form.cleaned_data["assignee"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                self.message_user(
+                    request,
+                    MSG_REASSIGNED
+                    % {"document": str(document), "user": new.assignee.get_username()},
+                    messages.SUCCESS,
+                )
+                url = documents.desk_url(assignment.document_type, assignment.object_id)
+                return HttpResponseRedirect(url or reverse("admin:workflow_mytask_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Reassign %(document)s") % {"document": str(document)},
+            "form": form,
+            "assignment": assignment,
+            "document": document,
+        }
+        return TemplateResponse(request, "workflow/admin/reassign.html", context)
+
+
+@admin.register(MyTask)
+class MyTaskAdmin(AssignmentAdminBase):
+    """ "Tugas saya": what is waiting for me, with counts per document type."""
+
+    list_display = ("document", "document_type", "document_state", "assigned_at")
+    list_filter = ("document_type",)
+    list_before_template = "workflow/admin/my_task_counts.html"
+    list_display_links = None
+    ordering = ("assigned_at", "id")
+
+    def get_queryset(self, request):
+        return selectors.tasks_for(request.user)
+
+    def has_module_permission(self, request):
+        return desk_has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return desk_has_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "wf_task_counts": selectors.task_counts(request.user),
+        }
+        return super().changelist_view(request, extra_context)

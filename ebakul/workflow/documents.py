@@ -1,0 +1,82 @@
+"""What the engine needs to know about each document type: who owns it, who created it, where it
+is scoped, and the hooks other apps run around a transition. One place per document type."""
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from .models import DocumentType, OwnerRule
+
+
+def document_key(document) -> str:
+    meta = document._meta
+    key = f"{meta.app_label}.{meta.model_name}"
+    if key not in DocumentType.values:
+        raise ValueError(f"{key} has no workflow")
+    return key
+
+
+def model_for(key: str):
+    return apps.get_model(key)
+
+
+def _employee(document):
+    return getattr(document, "employee", None)
+
+
+def owner_user_id(document, rule: str) -> int | None:
+    key = document_key(document)
+    if rule == OwnerRule.EMPLOYEE_USER and key == DocumentType.PURCHASE:
+        return _employee(document).user_id
+    if rule == OwnerRule.MERCHANT_USER:
+        if key == DocumentType.MERCHANT:
+            return document.user_id
+        if key == DocumentType.PURCHASE:
+            return document.merchant.user_id
+    return None
+
+
+def creator_user_id(document) -> int | None:
+    """Purchases: who recorded it. Merchants: the merchant's own account."""
+    if document_key(document) == DocumentType.PURCHASE:
+        return document.created_by_id
+    return document.user_id
+
+
+def notify_user_id(document) -> int | None:
+    """Whom to tell about a transition: the employee for a purchase, the merchant otherwise."""
+    if document_key(document) == DocumentType.PURCHASE:
+        return _employee(document).user_id
+    return document.user_id
+
+
+def scope_ids(document) -> tuple[int | None, int | None]:
+    """(work unit id, kecamatan id) used to pick a verifier."""
+    if document_key(document) == DocumentType.PURCHASE:
+        return _employee(document).work_unit_id, document.merchant.kecamatan_id
+    return None, document.kecamatan_id
+
+
+def desk_url(key: str, object_id: int) -> str:
+    app_label, model_name = key.split(".")
+    try:
+        return reverse(f"admin:{app_label}_{model_name}_change", args=[object_id])
+    except NoReverseMatch:
+        return ""
+
+
+def before_transition(document, action: str) -> None:
+    """Purchases: the compliance app may refuse changes in locked periods."""
+    if document_key(document) != DocumentType.PURCHASE:
+        return
+    try:
+        from ebakul.compliance.services import assert_purchase_changeable
+    except (ImportError, AttributeError):
+        return
+    assert_purchase_changeable(purchase=document, action=action)
+
+
+def after_transition(document, *, old: str, new: str, at) -> None:
+    if document_key(document) == DocumentType.MERCHANT:
+        from ebakul.merchants.services import merchant_status_changed
+
+        merchant_status_changed(merchant=document, old=old, new=new, at=at)

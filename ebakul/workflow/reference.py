@@ -1,0 +1,66 @@
+"""Default workflows from ``fixtures/workflows.json``. A definition is created with its states,
+transitions and conditions only when it does not exist yet: once there, it belongs to the
+administrators, and running the loader again never touches it (see docs/adr/0020)."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from ebakul.core.reference import read_fixture
+
+from .models import TransitionCondition, WorkflowDefinition, WorkflowState, WorkflowTransition
+
+STATE_FLAGS = ("is_initial", "is_final", "is_editable", "awaits_verification")
+TRANSITION_FLAGS = ("allow_creator", "is_automatic", "enabled", "sets_status_note")
+
+
+def _group(name: str | None) -> Group | None:
+    return Group.objects.get_or_create(name=name)[0] if name else None
+
+
+@transaction.atomic
+def create_definition(spec: dict) -> WorkflowDefinition:
+    definition = WorkflowDefinition.objects.create(
+        document_type=spec["document_type"],
+        name=spec["name"],
+        assignment_group=_group(spec.get("assignment_group")),
+        assignment_scope=spec.get("assignment_scope", "none"),
+    )
+    states = {}
+    for order, s in enumerate(spec["states"], start=1):
+        states[s["code"]] = WorkflowState.objects.create(
+            workflow=definition,
+            code=s["code"],
+            label=s["label"],
+            order=order * 10,
+            **{flag: s.get(flag, False) for flag in STATE_FLAGS},
+        )
+    for order, t in enumerate(spec["transitions"], start=1):
+        flags = {flag: t[flag] for flag in TRANSITION_FLAGS if flag in t}
+        transition = WorkflowTransition.objects.create(
+            workflow=definition,
+            code=t["code"],
+            label=t["label"],
+            from_state=states[t["from"]],
+            to_state=states[t["to"]],
+            owner_rule=t.get("owner_rule", "none"),
+            owner_group=_group(t.get("owner_group")),
+            order=order * 10,
+            **flags,
+        )
+        transition.allowed_groups.set([_group(name) for name in t.get("groups", ())])
+        for c in t.get("conditions", ()):
+            condition = TransitionCondition(
+                transition=transition, predicate=c["predicate"], params=c["params"]
+            )
+            condition.full_clean()
+            condition.save()
+    return definition
+
+
+def load(log=print) -> None:
+    created = 0
+    for spec in read_fixture("workflows.json"):
+        if not WorkflowDefinition.objects.filter(document_type=spec["document_type"]).exists():
+            create_definition(spec)
+            created += 1
+    log(f"workflows: {created} created")
