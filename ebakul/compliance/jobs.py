@@ -1,0 +1,73 @@
+"""Running a compliance job once at a time, with its outcome recorded in ``JobRun``.
+
+The lock is a Redis key taken with ``cache.add`` (atomic SET NX with a time-out): a second run
+while the first holds it is refused and recorded as such. A crashed run leaves its key until the
+time-out, and its JobRun row "running"; the next run that gets the lock marks such rows failed.
+See ADR 0034.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ebakul.core.errors import ConflictError
+
+from .models import JobRun, JobRunStatus
+
+log = logging.getLogger(__name__)
+
+LOCK_TIMEOUT = 2 * 60 * 60  # seconds; longer than any close we measured (see bench/RESULTS.md)
+MSG_JOB_RUNNING = _("Job %(job)s is already running; try again when it has finished.")
+MSG_INTERRUPTED = _("Interrupted (the process stopped before finishing).")
+
+
+def lock_key(job: str, period: str = "") -> str:
+    return f"compliance:job:{job}:{period}"
+
+
+def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool = False) -> JobRun:
+    """Run ``fn()`` (returning a stats dict) under the job lock and record the run."""
+    key = lock_key(job, period)
+    token = uuid.uuid4().hex
+    started = timezone.now()
+    if not cache.add(key, token, timeout=LOCK_TIMEOUT):
+        run = JobRun.objects.create(
+            job=job,
+            period=period,
+            status=JobRunStatus.REFUSED,
+            started_at=started,
+            finished_at=started,
+            message=str(MSG_JOB_RUNNING % {"job": job}),
+            actor=actor,
+        )
+        if raise_refused:
+            raise ConflictError(MSG_JOB_RUNNING % {"job": job})
+        return run
+    try:
+        JobRun.objects.filter(job=job, period=period, status=JobRunStatus.RUNNING).update(
+            status=JobRunStatus.FAILED, finished_at=started, message=str(MSG_INTERRUPTED)
+        )
+        run = JobRun.objects.create(
+            job=job, period=period, status=JobRunStatus.RUNNING, started_at=started, actor=actor
+        )
+        try:
+            stats = fn() or {}
+        except Exception as exc:
+            run.status = JobRunStatus.FAILED
+            run.message = f"{type(exc).__name__}: {exc}"[:2000]
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "message", "finished_at"])
+            log.exception("compliance job %s %s failed", job, period)
+            raise
+        run.status = JobRunStatus.SKIPPED if stats.get("skipped") else JobRunStatus.SUCCESS
+        run.stats = stats
+        run.finished_at = timezone.now()
+        run.message = f"{(run.finished_at - started).total_seconds():.1f}s"
+        run.save(update_fields=["status", "stats", "finished_at", "message"])
+        return run
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)

@@ -1,0 +1,52 @@
+"""Default spending rule and the django-celery-beat schedules of the compliance jobs.
+
+Created when missing, never overwritten: administrators edit both in the desk."""
+
+import datetime as dt
+import json
+
+from .models import SpendingRule
+
+DEFAULT_RULE_FROM = dt.date(2025, 1, 1)
+
+# name → (task, crontab fields). Times are WIB (CELERY_TIMEZONE = Asia/Jakarta).
+SCHEDULES = {
+    "eBakul: close due periods (compute at verification close, lock at appeal close)": (
+        "ebakul.compliance.tasks.close_due_periods",
+        {"minute": "5", "hour": "*"},
+    ),
+    "eBakul: spending reminders": (
+        "ebakul.compliance.tasks.send_due_reminders",
+        {"minute": "0", "hour": "8"},
+    ),
+}
+
+
+def load(log=print) -> None:
+    _rule, created = SpendingRule.objects.get_or_create(
+        effective_from=DEFAULT_RULE_FROM,
+        defaults={
+            "name": "Default (10% of the TPP ceiling, at least Rp300.000)",
+            "rate_bp": 1000,
+            "floor_amount": 300_000,
+        },
+    )
+    made = ensure_schedules()
+    log(f"compliance reference: rule {'created' if created else 'kept'}, {made} schedules created")
+
+
+def ensure_schedules() -> int:
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    made = 0
+    for name, (task, cron) in SCHEDULES.items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            timezone="Asia/Jakarta", day_of_week="*", day_of_month="*", month_of_year="*", **cron
+        )
+        PeriodicTask.objects.create(
+            name=name, task=task, crontab=crontab, args=json.dumps([]), enabled=True
+        )
+        made += 1
+    return made

@@ -1,0 +1,213 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from ebakul.compliance import services
+from ebakul.compliance.models import (
+    Appeal,
+    ComplianceEvent,
+    Exemption,
+    MonthlyCompliance,
+    Period,
+    TppDeduction,
+)
+from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
+
+from .conftest import PERIOD, wib
+
+
+@pytest.fixture
+def two_short(ctx, employee_user):
+    """The appellant (with a login) and a colleague, both short by Rp300.000."""
+    appellant = employee_user.employee
+    appellant.tpp_ceiling = 5_000_000
+    appellant.save()
+    colleague = ctx.employee()
+    for e in (appellant, colleague):
+        ctx.buy(e, 200_000)
+    services.compute_period(period=PERIOD)
+    return appellant, colleague
+
+
+def rows(*employees):
+    return {
+        e.pk: MonthlyCompliance.objects.filter(employee=e, period=PERIOD).values().get()
+        for e in employees
+    }
+
+
+def test_accepted_appeal_before_lock_changes_exactly_that_employee(
+    ctx, two_short, employee_user, verifier
+):
+    appellant, colleague = two_short
+    # a purchase verified late for each; only the appellant contests
+    late_a = ctx.buy(appellant, 300_000, status="merchant_confirmed")
+    late_c = ctx.buy(colleague, 300_000, status="merchant_confirmed")
+    type(late_a).objects.filter(pk__in=[late_a.pk, late_c.pk]).update(status="verified")
+    before = rows(appellant, colleague)
+
+    appeal = services.appeal_create(
+        employee=appellant,
+        period=PERIOD,
+        reason="Nota terverifikasi terlambat",
+        actor=employee_user,
+    )
+    decided = services.appeal_decide(appeal=appeal, accept=True, note="Benar", actor=verifier)
+
+    after = rows(appellant, colleague)
+    assert decided.status == "accepted" and decided.decided_by == verifier
+    assert after[colleague.pk] == before[colleague.pk]
+    assert (after[appellant.pk]["verified_spend"], after[appellant.pk]["status"]) == (
+        500_000,
+        "compliant",
+    )
+    assert after[appellant.pk]["id"] == before[appellant.pk]["id"]
+    assert TppDeduction.objects.get(employee=appellant).deduction_amount == 0
+    assert TppDeduction.objects.get(employee=colleague).deduction_amount == 300_000
+    assert ComplianceEvent.objects.filter(kind="appeal_accepted", employee=appellant).exists()
+
+
+def test_rejected_appeal_changes_nothing(ctx, two_short, employee_user, verifier):
+    appellant, colleague = two_short
+    ctx.buy(appellant, 300_000)
+    before = rows(appellant, colleague)
+    appeal = services.appeal_create(
+        employee=appellant, period=PERIOD, reason="Saya cuti", actor=employee_user
+    )
+    with pytest.raises(DomainError):
+        services.appeal_decide(appeal=appeal, accept=False, note="", actor=verifier)
+    services.appeal_decide(appeal=appeal, accept=False, note="Tidak ada bukti", actor=verifier)
+    assert rows(appellant, colleague) == before
+    with pytest.raises(ConflictError):
+        services.appeal_decide(appeal=appeal, accept=True, note="", actor=verifier)
+    assert Appeal.objects.get(pk=appeal.pk).status == "rejected"
+
+
+def test_accepted_appeal_after_lock_supersedes_the_deduction(
+    ctx, two_short, employee_user, verifier
+):
+    appellant, colleague = two_short
+    appeal = services.appeal_create(
+        employee=appellant, period=PERIOD, reason="Cuti besar", actor=employee_user
+    )
+    services.lock_period(period=PERIOD)
+    old = TppDeduction.objects.get(employee=appellant, period=PERIOD)
+    assert (old.status, old.deduction_amount) == ("final", 300_000)
+    # the employee was on leave the whole month: an exemption approved afterwards
+    ex = services.exemption_create(
+        employee=appellant,
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 1, 31),
+        reason="leave",
+        actor=verifier,
+    )
+    from ebakul.accounts.models import User
+
+    admin = User.objects.create(username="adm", is_superuser=True, is_staff=True)
+    services.exemption_approve(exemption=ex, actor=admin)
+
+    services.appeal_decide(appeal=appeal, accept=True, note="Cuti besar", actor=verifier)
+
+    old.refresh_from_db()
+    assert (old.status, old.deduction_amount, old.version) == ("cancelled", 300_000, 1)
+    new = TppDeduction.objects.get(employee=appellant, period=PERIOD, version=2)
+    assert (new.status, new.deduction_amount, new.supersedes_id) == ("final", 0, old.pk)
+    assert MonthlyCompliance.objects.get(employee=appellant, period=PERIOD).status == "exempt"
+    assert TppDeduction.objects.get(employee=colleague).status == "final"
+    assert ComplianceEvent.objects.filter(kind="deduction_corrected").count() == 1
+
+
+def test_appeal_only_in_the_window_and_only_own(ctx, employee_user, verifier):
+    appellant = employee_user.employee
+    other = ctx.employee()
+    with pytest.raises(DomainError) as exc:  # not computed yet
+        services.appeal_create(employee=appellant, period=PERIOD, reason="x", actor=employee_user)
+    assert exc.value.code == "appeal_window_closed"
+    services.compute_period(period=PERIOD)
+    with pytest.raises(PermissionDeniedError):
+        services.appeal_create(employee=other, period=PERIOD, reason="x", actor=employee_user)
+    Period.objects.filter(period=PERIOD).update(appeal_close=timezone.now() - dt.timedelta(1))
+    with pytest.raises(DomainError):
+        services.appeal_create(employee=appellant, period=PERIOD, reason="x", actor=employee_user)
+    assert not Appeal.objects.exists()
+
+
+def test_one_pending_appeal_at_a_time(ctx, two_short, employee_user):
+    appellant, _ = two_short
+    services.appeal_create(employee=appellant, period=PERIOD, reason="a", actor=employee_user)
+    with pytest.raises(ConflictError):
+        services.appeal_create(employee=appellant, period=PERIOD, reason="b", actor=employee_user)
+    assert Appeal.objects.count() == 1
+
+
+def test_appeal_decision_needs_a_verifier(ctx, two_short, employee_user):
+    appellant, _ = two_short
+    appeal = services.appeal_create(
+        employee=appellant, period=PERIOD, reason="a", actor=employee_user
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.appeal_decide(appeal=appeal, accept=True, note="", actor=employee_user)
+    assert Appeal.objects.get(pk=appeal.pk).status == "pending"
+
+
+def test_acknowledge_is_idempotent_and_conflicts_otherwise(ctx, two_short):
+    appellant, _ = two_short
+    draft = TppDeduction.objects.get(employee=appellant)
+    at = wib(2027, 2, 25, 10, 0)
+    with pytest.raises(ConflictError):
+        services.deduction_acknowledge(
+            deduction=draft, etpp_reference="E1", applied_amount=300_000, applied_at=at, actor=None
+        )
+    services.lock_period(period=PERIOD)
+    d = services.deduction_acknowledge(
+        deduction=draft, etpp_reference="E1", applied_amount=300_000, applied_at=at, actor=None
+    )
+    assert (d.status, d.etpp_reference, d.applied_amount) == ("acknowledged", "E1", 300_000)
+    again = services.deduction_acknowledge(
+        deduction=draft, etpp_reference="E1", applied_amount=300_000, applied_at=at, actor=None
+    )
+    assert again.pk == d.pk and again.updated_at == d.updated_at
+    with pytest.raises(ConflictError):
+        services.deduction_acknowledge(
+            deduction=draft, etpp_reference="E2", applied_amount=300_000, applied_at=at, actor=None
+        )
+    with pytest.raises(ConflictError):
+        services.deduction_acknowledge(
+            deduction=draft, etpp_reference="E1", applied_amount=1, applied_at=at, actor=None
+        )
+    d.refresh_from_db()
+    assert (d.etpp_reference, d.applied_amount) == ("E1", 300_000)
+
+
+def test_correction_before_lock_is_refused(ctx, two_short, verifier):
+    appellant, _ = two_short
+    d = TppDeduction.objects.get(employee=appellant)
+    with pytest.raises(ConflictError):
+        services.deduction_correct(deduction=d, deduction_amount=0, reason="x", actor=verifier)
+    d.refresh_from_db()
+    assert (d.status, d.deduction_amount, TppDeduction.objects.count()) == ("draft", 300_000, 2)
+
+
+def test_correction_of_a_cancelled_version_is_refused(ctx, two_short, verifier):
+    appellant, _ = two_short
+    services.lock_period(period=PERIOD)
+    d = TppDeduction.objects.get(employee=appellant)
+    services.deduction_correct(deduction=d, deduction_amount=100, reason="salah", actor=verifier)
+    with pytest.raises(ConflictError):
+        services.deduction_correct(deduction=d, deduction_amount=5, reason="lagi", actor=verifier)
+    assert TppDeduction.objects.filter(employee=appellant).count() == 2
+
+
+def test_exemption_approval_needs_an_administrator(ctx, verifier):
+    e = ctx.employee()
+    ex = services.exemption_create(
+        employee=e,
+        start_date=dt.date(2027, 1, 1),
+        end_date=dt.date(2027, 1, 31),
+        reason="study",
+        actor=verifier,
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.exemption_approve(exemption=ex, actor=verifier)
+    assert Exemption.objects.get(pk=ex.pk).status == "pending"

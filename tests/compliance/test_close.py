@@ -1,0 +1,214 @@
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from ebakul.compliance import selectors, services
+from ebakul.compliance.models import (
+    ComplianceEvent,
+    MonthlyCompliance,
+    Period,
+    TppDeduction,
+)
+from ebakul.core.errors import DomainError, PeriodLockedError, PermissionDeniedError
+
+from .conftest import PERIOD, wib
+
+ROW_FIELDS = [
+    "id",
+    "employee_id",
+    "period",
+    "rule_id",
+    "employee_class_id",
+    "tpp_ceiling",
+    "active_days",
+    "period_days",
+    "required_spend",
+    "verified_spend",
+    "pending_spend",
+    "shortfall",
+    "status",
+    "sanction_mode",
+    "deduction_amount",
+]
+DED_FIELDS = [
+    "id",
+    "employee_id",
+    "compliance_id",
+    "deduction_amount",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+]
+
+
+def snapshot():
+    return (
+        list(MonthlyCompliance.objects.order_by("employee_id").values_list(*ROW_FIELDS)),
+        list(TppDeduction.objects.order_by("employee_id", "version").values_list(*DED_FIELDS)),
+    )
+
+
+def world(ctx, n=3):
+    employees = [ctx.employee() for _ in range(n)]
+    for i, e in enumerate(employees):
+        ctx.buy(e, 200_000 * (i + 1))
+    return employees
+
+
+def test_default_calendar_is_3rd_7th_12th_next_month_2359_wib(ref):
+    p = selectors.period_get_or_default("2027-12")
+    assert p.submission_close == wib(2028, 1, 3, 23, 59)
+    assert p.verification_close == wib(2028, 1, 7, 23, 59)
+    assert p.appeal_close == wib(2028, 1, 12, 23, 59)
+    assert p.status == "open"
+    assert selectors.period_get_or_default("2027-12").pk == p.pk
+
+
+def test_close_twice_gives_identical_rows(ctx):
+    world(ctx)
+    first_stats = services.compute_period(period=PERIOD)
+    first = snapshot()
+    second_stats = services.compute_period(period=PERIOD)
+    assert snapshot() == first  # same ids, same values, deductions' updated_at untouched
+    assert first_stats == second_stats
+    assert first_stats["employees"] == 3 and first_stats["shortfall"] == 2
+    assert Period.objects.get(period=PERIOD).status == "computed"
+
+
+def test_recompute_before_lock_updates_in_place(ctx):
+    e1, e2, _e3 = world(ctx)
+    services.compute_period(period=PERIOD)
+    row_before = MonthlyCompliance.objects.get(employee=e1, period=PERIOD)
+    ded_before = TppDeduction.objects.get(employee=e1, period=PERIOD)
+    other_before = TppDeduction.objects.get(employee=e2, period=PERIOD)
+
+    ctx.buy(e1, 250_000)
+    services.compute_period(period=PERIOD)
+
+    row = MonthlyCompliance.objects.get(employee=e1, period=PERIOD)
+    ded = TppDeduction.objects.get(employee=e1, period=PERIOD)
+    assert row.pk == row_before.pk and ded.pk == ded_before.pk
+    assert (row.verified_spend, row.shortfall, ded.deduction_amount) == (450_000, 50_000, 50_000)
+    assert ded.updated_at > ded_before.updated_at
+    assert TppDeduction.objects.get(pk=other_before.pk).updated_at == other_before.updated_at
+
+
+def test_employee_leaving_scope_loses_rows_on_recompute(ctx):
+    e1, e2, _ = world(ctx)
+    services.compute_period(period=PERIOD)
+    e1.active_to = dt.date(2026, 12, 31)
+    e1.save()
+    stats = services.compute_period(period=PERIOD)
+    assert stats["removed"] == 1
+    assert not MonthlyCompliance.objects.filter(employee=e1).exists()
+    assert not TppDeduction.objects.filter(employee=e1).exists()
+    assert MonthlyCompliance.objects.filter(employee=e2).exists()
+
+
+def test_lock_makes_deductions_final_and_is_rerunnable(ctx):
+    world(ctx)
+    stats = services.lock_period(period=PERIOD)  # computes first when never computed
+    assert stats["finalised"] == 3
+    assert set(TppDeduction.objects.values_list("status", flat=True)) == {"final"}
+    p = Period.objects.get(period=PERIOD)
+    assert p.status == "locked" and p.locked_at is not None
+    before = snapshot()
+    assert services.lock_period(period=PERIOD)["already_locked"] is True
+    assert snapshot() == before
+    assert ComplianceEvent.objects.filter(kind="locked", period=PERIOD).count() == 1
+
+
+def test_locked_period_refuses_compute_and_changes_nothing(ctx):
+    e1, *_ = world(ctx)
+    services.lock_period(period=PERIOD)
+    before = snapshot()
+    ctx.buy(e1, 999_000)
+    with pytest.raises(PeriodLockedError) as exc:
+        services.compute_period(period=PERIOD)
+    assert str(exc.value.message) == str(services.MSG_PERIOD_LOCKED % {"period": PERIOD})
+    assert "Periode 2027-01 sudah dikunci" in str(exc.value.message)  # Indonesian by default
+    with translation.override("en"):
+        assert str(services.MSG_PERIOD_LOCKED % {"period": PERIOD}).startswith(
+            "Period 2027-01 is locked"
+        )
+    assert snapshot() == before
+
+
+def test_locked_period_refuses_every_purchase_transition(ctx):
+    e1, *_ = world(ctx)
+    purchase = ctx.buy(e1, 10_000, status="submitted")
+    services.lock_period(period=PERIOD)
+    for action in ("submit", "confirm", "dispute", "verify", "reject", "auto_verify"):
+        with pytest.raises(PeriodLockedError) as exc:
+            services.assert_purchase_changeable(purchase=purchase, action=action)
+        assert exc.value.code == "period_locked"
+    purchase.refresh_from_db()
+    assert purchase.status == "submitted"
+
+
+def test_submit_refused_after_submission_close_but_verify_allowed(ctx):
+    e1 = ctx.employee()
+    old = ctx.buy(e1, 10_000, at=wib(2026, 1, 10, 9, 0), status="draft")  # closed 2026-02-03
+    with pytest.raises(DomainError) as exc:
+        services.assert_purchase_changeable(purchase=old, action="submit")
+    assert exc.value.code == "submission_closed"
+    assert "2026-01" in str(exc.value.message)
+    services.assert_purchase_changeable(purchase=old, action="verify")  # not locked: allowed
+    future = ctx.buy(e1, 10_000, status="draft")
+    services.assert_purchase_changeable(purchase=future, action="submit")
+    assert selectors.submissions_open(PERIOD) is True
+    assert selectors.submissions_open("2026-01") is False
+
+
+def test_compute_and_lock_need_an_administrator(ctx, verifier, admin_user):
+    world(ctx, 1)
+    with pytest.raises(PermissionDeniedError):
+        services.compute_period(period=PERIOD, actor=verifier)
+    assert not MonthlyCompliance.objects.exists()
+    services.compute_period(period=PERIOD, actor=admin_user)
+    event = ComplianceEvent.objects.get(kind="computed")
+    assert event.actor == admin_user and event.data["employees"] == 1
+
+
+def _add_employees(ctx, n):
+    for _ in range(n):
+        e = ctx.employee()
+        ctx.buy(e, 100_000)
+        ctx.buy(e, 50_000, status="submitted")
+    ctx.exempt(e, dt.date(2027, 1, 1), dt.date(2027, 1, 5))
+
+
+def test_close_query_count_does_not_depend_on_employee_count(ctx, django_assert_max_num_queries):
+    selectors.period_get_or_default(PERIOD)
+    _add_employees(ctx, 10)
+    with django_assert_max_num_queries(20) as small:
+        assert services.compute_period(period=PERIOD)["employees"] == 10
+    _add_employees(ctx, 90)
+    with django_assert_max_num_queries(20) as large:
+        assert services.compute_period(period=PERIOD)["employees"] == 100
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_employee_progress(ctx, employee_user):
+    employee = employee_user.employee
+    ctx.buy(employee, 120_000)
+    ctx.buy(employee, 30_000, status="submitted")
+    progress = selectors.employee_progress(employee=employee, period=PERIOD)
+    assert progress["period"] == PERIOD
+    assert progress["required"] == 385_473  # class 7 default ceiling 3.854.725 × 10%, up
+    assert (progress["verified"], progress["pending"], progress["shortfall"]) == (
+        120_000,
+        30_000,
+        265_473,
+    )
+    assert progress["status"] == "shortfall"
+    assert progress["submission_close"] == wib(2027, 2, 3, 23, 59)
+    assert progress["submissions_open"] is True
+    assert progress["days_to_close"] > 60
+    # after the lock: the stored result, even when purchases change afterwards
+    services.lock_period(period=PERIOD)
+    ctx.buy(employee, 380_000)
+    locked = selectors.employee_progress(employee=employee, period=PERIOD)
+    assert (locked["verified"], locked["submissions_open"]) == (120_000, False)
