@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import now_wib
@@ -21,6 +22,32 @@ def merchant_create(*, actor, **fields) -> UmkmMerchant:
     merchant.document_number = "pending"
     merchant.full_clean(exclude=["document_number"])
     merchant.document_number = merchant_document_number()
+    merchant._history_user = actor
+    merchant.save()
+    return merchant
+
+
+EDITABLE_STATUSES = (MerchantStatus.DRAFT, MerchantStatus.NEEDS_FIX)
+MSG_NOT_EDITABLE = _lazy(
+    "The registration can be changed only while it is a draft or needs correction."
+)
+
+
+@transaction.atomic
+def merchant_update(*, merchant: UmkmMerchant, actor, **fields) -> UmkmMerchant:
+    """Change a merchant's data (never its status). The owner may edit only while the
+    registration is a draft or was sent back for correction; then it is resubmitted through
+    the workflow."""
+    from ebakul.core.errors import ConflictError
+
+    merchant = UmkmMerchant.objects.select_for_update().get(pk=merchant.pk)
+    if merchant.status not in EDITABLE_STATUSES:
+        raise ConflictError(MSG_NOT_EDITABLE, code="merchant_not_editable")
+    for name, value in fields.items():
+        if name in ("status", "status_note", "document_number", "user", "id", "pk"):
+            raise ValueError(f"merchant_update cannot change {name}")
+        setattr(merchant, name, value)
+    merchant.full_clean()
     merchant._history_user = actor
     merchant.save()
     return merchant

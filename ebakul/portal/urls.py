@@ -1,1 +1,56 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_common as common
+from . import views_employee as employee
+from . import views_merchant as merchant
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", common.home, name="home"),
+    # Accounts
+    path("masuk/", common.LoginView.as_view(), name="login"),
+    path("keluar/", common.auth_views.LogoutView.as_view(), name="logout"),
+    path("ganti-sandi/", common.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "ganti-sandi/selesai/",
+        common.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("lupa-sandi/", common.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "lupa-sandi/terkirim/", common.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "lupa-sandi/<uidb64>/<token>/",
+        common.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "lupa-sandi/selesai/",
+        common.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("notifikasi/", common.notifications, name="notifications"),
+    path("notifikasi/<int:pk>/baca/", common.notification_read, name="notification_read"),
+    path("notifikasi/baca-semua/", common.notifications_read_all, name="notifications_read_all"),
+    path("nota/<int:pk>/", common.receipt, name="receipt"),
+    # Employee self-service
+    path("pegawai/", employee.employee_home, name="employee_home"),
+    path("pegawai/belanja/pilih-usaha/", employee.merchant_pick, name="merchant_pick"),
+    path("pegawai/belanja/baru/", employee.purchase_new, name="purchase_new"),
+    path("pegawai/belanja/", employee.purchase_list, name="purchase_list"),
+    path("pegawai/belanja/<int:pk>/", employee.purchase_detail, name="purchase_detail"),
+    path("pegawai/belanja/<int:pk>/kirim/", employee.purchase_confirm, name="purchase_confirm"),
+    path("pegawai/sanggahan/", employee.appeal, name="appeal"),
+    # Merchant portal
+    path("usaha/daftar/", merchant.register, name="merchant_register"),
+    path("usaha/", merchant.merchant_home, name="merchant_home"),
+    path("usaha/data/", merchant.business, name="merchant_business"),
+    path("usaha/kirim-ulang/", merchant.resubmit, name="merchant_resubmit"),
+    path("usaha/penjualan/", merchant.sales, name="merchant_sales"),
+    path(
+        "usaha/penjualan/<int:pk>/<slug:action>/", merchant.sale_action, name="merchant_sale_action"
+    ),
+    path("usaha/poster/", merchant.poster, name="merchant_poster"),
+]

@@ -1,7 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from the environment.
 
 With no configuration at all the project runs on the embedded default: SQLite in ``data/``,
-Celery tasks executed eagerly and an in-memory cache (see docs/adr/0001-embedded-default.md).
+Celery tasks executed eagerly and an in-memory cache (see docs/adr/0002-embedded-default.md).
 """
 
 import os
@@ -62,11 +62,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ebakul.portal.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -150,6 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/masuk/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/masuk/"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -163,6 +167,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("EBAKUL_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "ebakul" / "static"]
+# gunicorn does not serve static files: WhiteNoise does, from STATIC_ROOT after collectstatic,
+# or by looking them up in the apps per request when there is none yet (demo, tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("EBAKUL_MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -174,6 +182,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebaku
 # --- Django REST framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ebakul.api.problems.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("EBAKUL_API_RATE", "1200/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "eBakul API",
@@ -183,6 +193,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PeriodStatusEnum": "ebakul.api.serializers.PERIOD_STATUSES",
+        "DeductionStatusEnum": "ebakul.api.serializers.DEDUCTION_STATUSES",
+        "BulkRowStatusEnum": "ebakul.api.serializers.BULK_ROW_STATUSES",
+    },
 }
 
 # --- Desk (django-unfold) -------------------------------------------------------------------
@@ -193,6 +209,7 @@ UNFOLD = {
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
+    "DASHBOARD_CALLBACK": "ebakul.reports.dashboard.dashboard_callback",
 }
 
 # --- Programme ------------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+from django import template
+
+from ebakul.core.models import Notification
+from ebakul.core.money import format_rupiah
+from ebakul.merchants.models import MerchantStatus
+from ebakul.purchases.models import PurchaseStatus
+
+register = template.Library()
+
+_LABELS = {"purchase": PurchaseStatus, "merchant": MerchantStatus}
+
+
+@register.filter
+def rupiah(value):
+    return format_rupiah(value)
+
+
+@register.filter
+def status_label(value, kind="purchase"):
+    choices = _LABELS.get(kind, PurchaseStatus)
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return 0
+    cached = getattr(request, "_portal_unread", None)
+    if cached is None:
+        cached = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        request._portal_unread = cached
+    return cached
+
+
+@register.simple_tag(takes_context=True)
+def portal_role(context) -> str:
+    from ebakul.accounts import roles
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return ""
+    if roles.has_role(user, roles.EMPLOYEE):
+        return "employee"
+    if roles.has_role(user, roles.MERCHANT):
+        return "merchant"
+    return "staff" if user.is_staff else ""

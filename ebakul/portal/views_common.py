@@ -1,0 +1,109 @@
+"""Pages every visitor or user shares: landing, home routing, auth, notifications, receipts."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from ebakul.accounts import roles
+from ebakul.core.models import Notification
+from ebakul.core.services import notification_mark_read
+from ebakul.purchases.selectors import purchases_visible_to
+
+from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
+
+MSG_PASSWORD_CHANGED = _("Your password has been changed.")
+MSG_ALL_READ = _("All notifications are marked as read.")
+
+
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "portal/landing.html")
+    if roles.has_role(user, roles.EMPLOYEE) and hasattr(user, "employee"):
+        return redirect("portal:employee_home")
+    if roles.has_role(user, roles.MERCHANT):
+        return redirect("portal:merchant_home")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "portal/landing.html")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "portal/auth/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "portal/auth/password_change.html"
+    success_url = reverse_lazy("portal:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "portal/auth/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "portal/auth/password_reset_form.html"
+    email_template_name = "portal/auth/password_reset_email.txt"
+    subject_template_name = "portal/auth/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "portal/auth/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "portal/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "portal/auth/password_reset_complete.html"
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(user=request.user).order_by("-created_at")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification_mark_read(user=request.user, notification_id=notification.pk)
+    if notification.url and notification.url.startswith("/"):
+        return redirect(notification.url)
+    return redirect("portal:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    from django.utils import timezone
+
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, MSG_ALL_READ)
+    return redirect("portal:notifications")
+
+
+@login_required
+def receipt(request, pk: int):
+    """Receipt photos are personal data: served only to those who may see the purchase."""
+    purchase = get_object_or_404(purchases_visible_to(request.user), pk=pk)
+    if not purchase.receipt:
+        raise Http404
+    return FileResponse(purchase.receipt.open("rb"))

@@ -1,0 +1,258 @@
+"""Employee self-service: progress, recording purchases, history, appeals."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from ebakul.core.errors import DomainError
+from ebakul.core.periods import now_wib
+from ebakul.merchants.selectors import merchants_selectable
+from ebakul.purchases.models import PurchaseStatus
+from ebakul.purchases.selectors import purchases_visible_to
+from ebakul.purchases.services import purchase_create
+
+from . import access
+from .access import employee_required
+from .forms import AppealForm, MerchantSearchForm, PurchaseForm
+
+MSG_PURCHASE_SUBMITTED = _(
+    "Purchase %(number)s was sent. The business will confirm it, then a verifier checks it."
+)
+MSG_PURCHASE_DRAFT_SAVED = _("Check the summary, then press Send.")
+MSG_PICK_MERCHANT = _("Choose the business first.")
+MSG_APPEAL_SENT = _("Your appeal was sent. You will be notified of the decision.")
+MSG_APPEAL_CLOSED = _("The appeal window is closed.")
+
+PICKER_LIMIT = 30
+
+
+def own_purchases(request):
+    """The employee's own purchases: row scoping plus the owner (a verifier who is also an
+    employee sees only their own here)."""
+    return purchases_visible_to(request.user).filter(employee=request.employee)
+
+
+@employee_required
+def employee_home(request):
+    progress = access.employee_progress(request.employee)
+    required = progress.get("required") or 0
+    verified = progress.get("verified") or 0
+    pending = progress.get("pending") or 0
+    if required:
+        verified_pct = min(100, verified * 100 // required)
+        pending_pct = min(100 - verified_pct, pending * 100 // required)
+    else:
+        verified_pct, pending_pct = 100, 0
+    recent = own_purchases(request).order_by("-purchased_at")[:5]
+    drafts = own_purchases(request).filter(status=PurchaseStatus.DRAFT).count()
+    return render(
+        request,
+        "portal/employee/home.html",
+        {
+            "employee": request.employee,
+            "progress": progress,
+            "verified_pct": verified_pct,
+            "pending_pct": pending_pct,
+            "recent": recent,
+            "drafts": drafts,
+            "appeal": _open_appeal(request.employee),
+        },
+    )
+
+
+@employee_required
+def merchant_pick(request):
+    form = MerchantSearchForm(request.GET or None)
+    qs = merchants_selectable().select_related("kecamatan", "category")
+    searched = False
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("q"):
+            qs = qs.filter(business_name__icontains=data["q"].strip())
+        if data.get("kecamatan"):
+            qs = qs.filter(kecamatan=data["kecamatan"])
+        if data.get("category"):
+            qs = qs.filter(category=data["category"])
+        searched = any(data.values())
+    if not searched and request.employee.home_kecamatan_id:
+        qs = qs.order_by(
+            # Sellers near home first (the programme's priority), then by name.
+            ~Q(kecamatan_id=request.employee.home_kecamatan_id),
+            "business_name",
+        )
+    results = list(qs[: PICKER_LIMIT + 1])
+    return render(
+        request,
+        "portal/employee/merchant_pick.html",
+        {
+            "form": form,
+            "results": results[:PICKER_LIMIT],
+            "more": len(results) > PICKER_LIMIT,
+        },
+    )
+
+
+@employee_required
+@require_http_methods(["GET", "POST"])
+def purchase_new(request):
+    merchant_id = request.POST.get("merchant") or request.GET.get("merchant")
+    merchant = None
+    if merchant_id and str(merchant_id).isdigit():
+        merchant = (
+            merchants_selectable()
+            .select_related("kecamatan", "category")
+            .filter(pk=merchant_id)
+            .first()
+        )
+    if request.method == "GET":
+        if merchant is None:
+            if merchant_id:
+                messages.error(
+                    request, PurchaseForm.base_fields["merchant"].error_messages["invalid_choice"]
+                )
+            else:
+                messages.info(request, MSG_PICK_MERCHANT)
+            return redirect("portal:merchant_pick")
+        form = PurchaseForm(
+            initial={
+                "merchant": merchant.pk,
+                "purchased_at": now_wib().replace(tzinfo=None, microsecond=0),
+            }
+        )
+    else:
+        form = PurchaseForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                purchase = purchase_create(
+                    employee=request.employee,
+                    merchant=data["merchant"],
+                    purchased_at=data["purchased_at"],
+                    amount=data["amount"],
+                    receipt=data["receipt"],
+                    description=data["description"],
+                    payment_method=data["payment_method"],
+                    qris_reference=data["qris_reference"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                _add_model_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.info(request, MSG_PURCHASE_DRAFT_SAVED)
+                return redirect("portal:purchase_confirm", pk=purchase.pk)
+    return render(
+        request, "portal/employee/purchase_form.html", {"form": form, "merchant": merchant}
+    )
+
+
+def _add_model_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+@employee_required
+@require_http_methods(["GET", "POST"])
+def purchase_confirm(request, pk: int):
+    """The summary step: the purchase exists as a draft; Send submits it through the workflow."""
+    purchase = get_object_or_404(own_purchases(request), pk=pk)
+    if purchase.status != PurchaseStatus.DRAFT:
+        return redirect("portal:purchase_detail", pk=purchase.pk)
+    if request.method == "POST":
+        try:
+            access.apply_action(document=purchase, action="submit", actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, MSG_PURCHASE_SUBMITTED % {"number": purchase.document_number})
+            return redirect("portal:purchase_detail", pk=purchase.pk)
+    return render(request, "portal/employee/purchase_confirm.html", {"purchase": purchase})
+
+
+@employee_required
+def purchase_list(request):
+    qs = own_purchases(request).order_by("-purchased_at", "-pk")
+    status = request.GET.get("status") or ""
+    if status in PurchaseStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/employee/purchase_list.html",
+        {"page": page, "status": status, "statuses": PurchaseStatus.choices},
+    )
+
+
+@employee_required
+def purchase_detail(request, pk: int):
+    purchase = get_object_or_404(own_purchases(request), pk=pk)
+    from ebakul.workflow import services as wf
+
+    history = list(wf.document_history(document=purchase).select_related("actor"))
+    return render(
+        request,
+        "portal/employee/purchase_detail.html",
+        {"purchase": purchase, "history": history},
+    )
+
+
+def _open_appeal(employee):
+    """The employee's result whose appeal window is open (a computed month that was not
+    compliant), or None."""
+    from django.utils import timezone
+
+    from ebakul.compliance.models import ComplianceStatus, MonthlyCompliance, Period, PeriodStatus
+
+    open_periods = Period.objects.filter(
+        status=PeriodStatus.COMPUTED, appeal_close__gt=timezone.now()
+    ).values("period")
+    return (
+        MonthlyCompliance.objects.filter(employee=employee, period__in=open_periods)
+        .exclude(status=ComplianceStatus.COMPLIANT)
+        .order_by("-period")
+        .first()
+    )
+
+
+@employee_required
+@require_http_methods(["GET", "POST"])
+def appeal(request):
+    row = _open_appeal(request.employee)
+    if row is None:
+        messages.info(request, MSG_APPEAL_CLOSED)
+        return redirect("portal:employee_home")
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from ebakul.compliance import services as csv
+
+        try:
+            csv.appeal_create(
+                employee=request.employee,
+                period=row.period,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data.get("evidence"),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _add_model_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, MSG_APPEAL_SENT)
+            return redirect("portal:employee_home")
+    return render(request, "portal/employee/appeal.html", {"form": form, "compliance": row})
+
+
+def purchase_link_for_merchant(merchant) -> str:
+    return reverse("portal:purchase_new") + f"?merchant={merchant.pk}"
