@@ -1,0 +1,153 @@
+"""Report pages inside the desk look (unfold layout through ``admin.site.each_context``), their
+CSV/XLSX exports and the employee statement PDF. Views only parse filters, call a selector and
+render; every figure comes from ``reports.selectors``."""
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from ebakul.core.errors import PermissionDeniedError
+from ebakul.core.periods import current_period, validate_period
+
+from . import exports
+from . import selectors as rs
+from .access import can_read_reports
+from .definitions import REPORTS, REPORTS_BY_SLUG
+from .formatting import css_class, display, display_row
+from .pdf import statement_pdf
+
+EXPORT_FORMATS = ("csv", "xlsx")
+MSG_NOT_COMPUTED = _(
+    "Compliance for this period has not been computed yet. It is computed after the "
+    "verification close."
+)
+
+
+def _guard(request):
+    """Anonymous readers go to the desk login; signed-in users without a report role get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    if not can_read_reports(request.user):
+        raise PermissionDenied
+    return None
+
+
+def _context(request, **extra):
+    return {**admin.site.each_context(request), **extra}
+
+
+@require_GET
+def index(request):
+    if (response := _guard(request)) is not None:
+        return response
+    return render(
+        request,
+        "reports/index.html",
+        _context(request, title=_("Reports"), reports=REPORTS),
+    )
+
+
+def _params_with_defaults(request, report):
+    params = request.GET.copy()
+    if (
+        report.group == "compliance"
+        and "period" in report.form_class.base_fields
+        and not params.get("period")
+    ):
+        latest = rs.latest_computed_period(user=request.user, up_to=current_period())
+        if latest:
+            params["period"] = latest
+    return params
+
+
+@require_GET
+def report_view(request, slug: str):
+    report = REPORTS_BY_SLUG.get(slug)
+    if report is None:
+        raise Http404
+    if (response := _guard(request)) is not None:
+        return response
+    form = report.form_class.bind(_params_with_defaults(request, report), user=request.user)
+    data = report.run(request.user, form.cleaned_data) if form.is_valid() else None
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        if data is None:
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+        stamp = form.cleaned_data.get("period") or "{}_{}".format(
+            form.cleaned_data.get("period_from"), form.cleaned_data.get("period_to")
+        )
+        filename = f"ebakul-{report.slug}-{stamp}"
+        if export == "csv":
+            return exports.csv_response(filename=filename, columns=report.columns, rows=data.rows)
+        return exports.xlsx_response(
+            filename=filename, title=str(report.title), columns=report.columns, rows=data.rows
+        )
+
+    rows, page, pages = [], 1, 1
+    figures, chart, totals = [], "", None
+    if data is not None:
+        rows = data.rows
+        if report.page_size:
+            pages = max(1, -(-len(rows) // report.page_size))
+            try:
+                page = min(max(1, int(request.GET.get("page", 1))), pages)
+            except ValueError:
+                page = 1
+            rows = rows[(page - 1) * report.page_size : page * report.page_size]
+        figures = [(label, display(value, kind)) for label, value, kind in report.figures(data)]
+        chart = report.chart(data) if report.chart and data.rows else ""
+        totals = display_row(report.columns, data.totals) if data.rows else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    not_computed = (
+        data is not None
+        and report.group == "compliance"
+        and not data.rows
+        and not (data.summary or {}).get("computed_at")
+    )
+    return render(
+        request,
+        "reports/report.html",
+        _context(
+            request,
+            title=report.title,
+            report=report,
+            form=form,
+            data=data,
+            figures=figures,
+            chart=chart,
+            header=[(c.label, css_class(c.kind)) for c in report.columns],
+            rows=[(row, display_row(report.columns, row)) for row in rows],
+            totals=totals,
+            page=page,
+            pages=pages,
+            total_rows=len(data.rows) if data else 0,
+            query=query.urlencode(),
+            not_computed_message=MSG_NOT_COMPUTED if not_computed else "",
+            period=form.cleaned_data.get("period") if data else None,
+        ),
+    )
+
+
+@require_GET
+def statement_view(request, employee_id: int, period: str):
+    if (response := _guard(request)) is not None:
+        return response
+    try:
+        validate_period(period)
+    except Exception as exc:
+        raise Http404 from exc
+    try:
+        statement = rs.employee_statement(user=request.user, employee_id=employee_id, period=period)
+    except PermissionDeniedError as exc:
+        raise Http404 from exc
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    nip = statement["employee"].nip
+    response["Content-Disposition"] = f'inline; filename="ebakul-statement-{nip}-{period}.pdf"'
+    return response
