@@ -12,5 +12,10 @@ urlpatterns = [
     path("compliance/", include("ebakul.compliance.urls")),
     path("", include("ebakul.portal.urls")),
 ]
+# Under /api/ these answer with problem+json; elsewhere they defer to Django's defaults.
+handler400 = "ebakul.api.problems.handler400"
+handler403 = "ebakul.api.problems.handler403"
+handler404 = "ebakul.api.problems.handler404"
+handler500 = "ebakul.api.problems.handler500"
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

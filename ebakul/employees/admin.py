@@ -18,6 +18,7 @@ from ebakul.core.admin_base import (
 from ebakul.core.money import format_rupiah
 
 from .models import Employee, EmployeeClass, UnitOperator, WorkUnit
+from .resources import EmployeeImportAdminMixin
 from .selectors import employees_visible_to, work_units_visible_to
 from .services import employee_create, employee_update
 
@@ -58,7 +59,7 @@ class EmployeeUnitFilter(ScopedWorkUnitFilter):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(NoDeleteMixin, DeskHistoryAdmin):
+class EmployeeAdmin(EmployeeImportAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     list_display = (
         "nip",
         "name",

@@ -1,0 +1,129 @@
+"""Request and response shapes of API v1 (the contract in docs/api.md). No business rules here."""
+
+from rest_framework import serializers
+
+from ebakul.employees.models import EmployeeType
+
+# Named choice sets, so the OpenAPI enums get stable names (SPECTACULAR_SETTINGS).
+PERIOD_STATUSES = [("open", "open"), ("computed", "computed"), ("locked", "locked")]
+DEDUCTION_STATUSES = [
+    ("final", "final"),
+    ("acknowledged", "acknowledged"),
+    ("cancelled", "cancelled"),
+]
+BULK_ROW_STATUSES = [("created", "created"), ("updated", "updated"), ("rejected", "rejected")]
+
+
+class ProblemSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ValidationProblemSerializer(ProblemSerializer):
+    errors = FieldErrorSerializer(many=True)
+
+
+class EmployeeUpsertSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    employee_type = serializers.ChoiceField(choices=EmployeeType.choices)
+    employee_class = serializers.IntegerField(min_value=1, max_value=99)
+    unit_code = serializers.CharField(max_length=20)
+    tpp_ceiling = serializers.IntegerField(
+        min_value=0,
+        allow_null=True,
+        required=False,
+        help_text="Integer rupiah. Null: the job class default. Left out: unchanged.",
+    )
+    active = serializers.BooleanField(required=False, help_text="Left out: unchanged (new: true).")
+
+
+class EmployeeBulkRowSerializer(EmployeeUpsertSerializer):
+    nip = serializers.CharField(max_length=18, min_length=18)
+
+
+class EmployeeSerializer(serializers.Serializer):
+    nip = serializers.CharField()
+    name = serializers.CharField()
+    employee_type = serializers.CharField()
+    employee_class = serializers.IntegerField(source="employee_class.number")
+    unit_code = serializers.CharField(source="work_unit.code")
+    tpp_ceiling = serializers.IntegerField(allow_null=True)
+    effective_tpp_ceiling = serializers.IntegerField()
+    active = serializers.BooleanField()
+    updated_at = serializers.DateTimeField()
+
+
+class BulkRowResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    nip = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=BULK_ROW_STATUSES)
+    errors = FieldErrorSerializer(many=True)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = BulkRowResultSerializer(many=True)
+
+
+class PeriodSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    status = serializers.ChoiceField(choices=PERIOD_STATUSES)
+    locked_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeductionRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    nip = serializers.CharField()
+    name = serializers.CharField()
+    unit_code = serializers.CharField()
+    employee_class = serializers.IntegerField()
+    tpp_ceiling = serializers.IntegerField()
+    required_spend = serializers.IntegerField()
+    verified_spend = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+    sanction_mode = serializers.CharField()
+    deduction_amount = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=DEDUCTION_STATUSES)
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+
+class DeductionPageSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    results = DeductionRowSerializer(many=True)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    etpp_reference = serializers.CharField(max_length=64)
+    applied_amount = serializers.IntegerField(min_value=0)
+    applied_at = serializers.DateTimeField()
+
+
+class AcknowledgementSerializer(DeductionRowSerializer):
+    period = serializers.CharField()
+    etpp_reference = serializers.CharField()
+    applied_amount = serializers.IntegerField()
+    applied_at = serializers.DateTimeField()
+
+
+class EmployeeComplianceSerializer(serializers.Serializer):
+    nip = serializers.CharField()
+    period = serializers.CharField()
+    period_status = serializers.ChoiceField(choices=PERIOD_STATUSES)
+    required_spend = serializers.IntegerField()
+    verified_spend = serializers.IntegerField()
+    pending_spend = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+    status = serializers.CharField()
+    deduction = DeductionRowSerializer(allow_null=True)
