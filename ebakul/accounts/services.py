@@ -40,6 +40,7 @@ EBAKUL_APPS = (
     "reports",
     "api",
     "django_celery_beat",
+    "auth",  # groups (roles) are managed by Admin eBakul in the desk
 )
 
 
@@ -87,4 +88,14 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+def user_sync_desk_access(*, user, actor=None):
+    """``is_staff`` follows the roles: true exactly for superusers and desk-role members, so
+    giving someone the Verifikator role in the desk lets them in and removing it locks them out."""
+    wanted = user.is_superuser or user.groups.filter(name__in=roles.DESK_ROLES).exists()
+    if user.is_staff != wanted:
+        user.is_staff = wanted
+        user.save(update_fields=["is_staff"])
     return user

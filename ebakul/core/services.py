@@ -27,3 +27,14 @@ def notification_mark_read(*, user, notification_id: int) -> None:
     Notification.objects.filter(user=user, id=notification_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def record_save(*, instance, actor=None):
+    """Save a reference or configuration record (kecamatan, categories, job classes, limits...)
+    that has no rules beyond its model's validation: validate everything, record who did it in
+    the change history, then save."""
+    instance.full_clean()
+    instance._history_user = actor
+    instance.save()
+    return instance

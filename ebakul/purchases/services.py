@@ -1,5 +1,7 @@
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from ebakul.core.errors import ConflictError, DomainError
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import period_of
 
@@ -41,6 +43,32 @@ def purchase_create(
     purchase.full_clean(exclude=["document_number"])
     purchase.receipt_sha256 = receipt_sha256(receipt)
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
+    purchase._history_user = actor
+    purchase.save()
+    return purchase
+
+
+MSG_NOT_EDITABLE = _("Only a draft purchase can be changed; later it moves through the workflow.")
+MSG_WORKFLOW_FIELDS = _("Status and document number change only through the workflow.")
+WORKFLOW_FIELDS = frozenset({"status", "status_note", "document_number", "period"})
+
+
+@transaction.atomic
+def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
+    """Correct a draft purchase. Once submitted, its data is what the merchant confirms and the
+    verifier checks, so it no longer changes; the status moves only through the workflow."""
+    if WORKFLOW_FIELDS & fields.keys():
+        raise DomainError(MSG_WORKFLOW_FIELDS, code="workflow_field")
+    current = Purchase.objects.select_for_update().only("status").get(pk=purchase.pk)
+    if current.status != PurchaseStatus.DRAFT:
+        raise ConflictError(MSG_NOT_EDITABLE, code="not_editable")
+    for name, value in fields.items():
+        setattr(purchase, name, value)
+    if purchase.purchased_at:
+        purchase.period = period_of(purchase.purchased_at)
+    purchase.full_clean(exclude=["document_number"])
+    if "receipt" in fields:
+        purchase.receipt_sha256 = receipt_sha256(purchase.receipt)
     purchase._history_user = actor
     purchase.save()
     return purchase
