@@ -21,11 +21,12 @@ def test_desk_is_indonesian_by_default(admin_client, ref):
     assert '<html lang="id"' in html
 
 
-def test_desk_in_english_with_accept_language(admin_client, ref):
+def test_browser_language_does_not_override_indonesian(admin_client, ref):
+    """Indonesian first: an English browser still gets Indonesian until the user switches."""
     EmployeeFactory()
-    html = _html(admin_client.get(URL, HTTP_ACCEPT_LANGUAGE="en"))
-    assert "Job class" in html
-    assert "Kelas jabatan" not in html
+    html = _html(admin_client.get(URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert "Kelas jabatan" in html
+    assert "Job class" not in html
 
 
 def test_desk_in_english_with_the_language_cookie(admin_client, ref):
@@ -49,9 +50,10 @@ def test_validation_messages_follow_the_language(admin_client, ref):
 
     html = _html(admin_client.post(EMPLOYEE_ADD, employee_post(nip="123")))
     assert "NIP harus tepat 18 digit angka." in html
-    html = _html(
-        admin_client.post(EMPLOYEE_ADD, employee_post(nip="123"), HTTP_ACCEPT_LANGUAGE="en")
-    )
+    from django.conf import settings
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _html(admin_client.post(EMPLOYEE_ADD, employee_post(nip="123")))
     assert "NIP must be exactly 18 digits." in html
 
 
