@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -80,11 +80,13 @@ def merchant_pick(request):
             qs = qs.filter(category=data["category"])
         searched = any(data.values())
     if not searched and request.employee.home_kecamatan_id:
-        qs = qs.order_by(
-            # Sellers near home first (the programme's priority), then by name.
-            ~Q(kecamatan_id=request.employee.home_kecamatan_id),
-            "business_name",
+        # Sellers near home first (the programme's priority), then by name.
+        near_home = Case(
+            When(kecamatan_id=request.employee.home_kecamatan_id, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
+        qs = qs.order_by(near_home, "business_name")
     results = list(qs[: PICKER_LIMIT + 1])
     return render(
         request,

@@ -81,6 +81,23 @@ def test_picker_lists_only_verified_merchants_and_filters(employee_client, shop,
     assert f"?merchant={far.pk}" in html and f"?merchant={shop.pk}" not in html
 
 
+def test_picker_lists_sellers_near_home_first(employee_client, employee, shop):
+    from ebakul.merchants.models import Kecamatan
+    from tests.factories import verified_merchant
+
+    home = Kecamatan.objects.exclude(pk=shop.kecamatan_id).order_by("name").last()
+    employee.home_kecamatan = home
+    employee.save()
+    verified_merchant(business_name="Zaitun Dekat Rumah", kecamatan=home)
+
+    response = employee_client.get(reverse("portal:merchant_pick"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Alphabetically "Warung" comes first; near home wins.
+    assert html.index("Zaitun Dekat Rumah") < html.index("Warung Bu Sri")
+
+
 def test_picker_query_count_is_bounded(employee_client, shop, django_assert_max_num_queries):
     from tests.factories import verified_merchant
 
