@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from ebakul.core.navigation import SIDEBAR
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("EBAKUL_DATA_DIR", BASE_DIR / "data"))
 
@@ -211,6 +213,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "ebakul.reports.dashboard.dashboard_callback",
+    "SIDEBAR": SIDEBAR,
 }
 
 # --- Programme ------------------------------------------------------------------------------

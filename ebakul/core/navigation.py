@@ -1,0 +1,78 @@
+"""The desk sidebar: the programme's daily work first, then every application's models."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _can_read_reports(request) -> bool:
+    from ebakul.reports.access import can_read_reports
+
+    return can_read_reports(request.user)
+
+
+def _can_work_queues(request) -> bool:
+    from ebakul.accounts import roles
+
+    return roles.has_role(request.user, roles.VERIFIER) or roles.is_admin(request.user)
+
+
+def _model(app_model: str, title, icon: str) -> dict:
+    app, model = app_model.split(".")
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:{app}_{model}_changelist"),
+        "permission": lambda request: request.user.has_perm(f"{app}.view_{model}"),
+    }
+
+
+def _report(slug: str, title, icon: str) -> dict:
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy("reports:report", kwargs={"slug": slug}),
+        "permission": "ebakul.core.navigation._can_read_reports",
+    }
+
+
+SIDEBAR = {
+    "show_search": True,
+    "show_all_applications": True,
+    "navigation": [
+        {
+            "title": _("Daily work"),
+            "items": [
+                {
+                    "title": _("Dashboard"),
+                    "icon": "dashboard",
+                    "link": reverse_lazy("admin:index"),
+                },
+                {
+                    "title": _("My tasks"),
+                    "icon": "inbox",
+                    "link": reverse_lazy("admin:workflow_mytask_changelist"),
+                    "permission": "ebakul.core.navigation._can_work_queues",
+                },
+                _model("purchases.purchase", _("Purchases"), "shopping_cart"),
+                _model("merchants.umkmmerchant", _("Merchants"), "storefront"),
+                _model("employees.employee", _("Employees (ASN)"), "groups"),
+                _model("compliance.period", _("Periods"), "calendar_month"),
+                _model("compliance.tppdeduction", _("TPP deductions"), "payments"),
+                _model("compliance.appeal", _("Appeals"), "gavel"),
+            ],
+        },
+        {
+            "title": _("Reports"),
+            "collapsible": True,
+            "items": [
+                _report("compliance-by-unit", _("Compliance by work unit"), "domain"),
+                _report("compliance-by-class", _("Compliance by job class"), "stairs"),
+                _report("employees", _("Employees and their status"), "badge"),
+                _report("monthly-trend", _("Monthly trend"), "trending_up"),
+                _report("deduction-register", _("Deduction register"), "receipt_long"),
+                _report("consumption-map", _("Consumption map"), "map"),
+                _report("merchants", _("Merchants"), "storefront"),
+            ],
+        },
+    ],
+}
