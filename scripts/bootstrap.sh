@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# mysqlclient is built from source (PyPI has no Linux wheels): it needs a C compiler, the Python
+# headers and the MariaDB client library; venv needs python3-venv on Debian.
 need_apt=()
-dpkg -s libmariadb-dev >/dev/null 2>&1 || need_apt+=(libmariadb-dev)
-dpkg -s pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-dpkg -s gettext >/dev/null 2>&1 || need_apt+=(gettext)
+for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> Installing Debian packages: ${need_apt[*]}"
   scripts/apt-install.sh "${need_apt[@]}"

@@ -8,9 +8,16 @@ unset DATABASE_URL REDIS_URL
 export DJANGO_SETTINGS_MODULE=ebakul.settings.local
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py setup_reference
-if [ "${EBAKUL_DEMO_RESET:-0}" = "1" ] || ! .venv/bin/python manage.py seed_demo --exists; then
-  .venv/bin/python manage.py seed_demo --employees "${EBAKUL_DEMO_EMPLOYEES:-500}"
+# Demo data once (it takes a few seconds); EBAKUL_DEMO_RESET=1 rebuilds it. Either way the
+# command ends by printing the demo logins.
+size=(--employees "${EBAKUL_DEMO_EMPLOYEES:-500}")
+if [ "${EBAKUL_DEMO_RESET:-0}" = "1" ]; then
+  .venv/bin/python manage.py seed_demo --reset "${size[@]}"
+elif ! .venv/bin/python manage.py seed_demo --exists; then
+  .venv/bin/python manage.py seed_demo "${size[@]}"
+else
+  .venv/bin/python manage.py seed_demo --logins
 fi
-.venv/bin/python manage.py seed_demo --logins
-echo "==> eBakul at http://127.0.0.1:8000  (desk: http://127.0.0.1:8000/desk/)"
-exec .venv/bin/python manage.py runserver "${EBAKUL_DEMO_ADDR:-127.0.0.1:8000}"
+addr=${EBAKUL_DEMO_ADDR:-127.0.0.1:8000}
+echo "==> eBakul at http://${addr}/  (desk: http://${addr}/desk/, portal login: http://${addr}/masuk/)"
+exec .venv/bin/python manage.py runserver --noreload "${addr}"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 DB_USER=${EBAKUL_DB_USER:-ebakul}
 DB_PASSWORD=${EBAKUL_DB_PASSWORD:-ebakul}   # local development/test only; production sets its own
+DB_NAME=${EBAKUL_DB_NAME:-ebakul}
 
 if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
   echo "==> Installing MariaDB"
@@ -45,6 +46,6 @@ CREATE USER IF NOT EXISTS '${DB_USER}'@'localhost' IDENTIFIED BY '${DB_PASSWORD}
 CREATE USER IF NOT EXISTS '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASSWORD}';
 GRANT ALL PRIVILEGES ON \`ebakul%\`.* TO '${DB_USER}'@'localhost', '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`test\\_ebakul%\`.* TO '${DB_USER}'@'localhost', '${DB_USER}'@'127.0.0.1';
-CREATE DATABASE IF NOT EXISTS ebakul CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 SQL
 echo "==> MariaDB $(mariadb --protocol=socket -uroot -N -e 'select version()') and Redis $(redis-cli -h 127.0.0.1 info server | grep -m1 redis_version | cut -d: -f2 | tr -d '\r') ready"

@@ -1,0 +1,294 @@
+"""Demo purchases with their receipt images (see ``ebakul.core.demo``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import itertools
+import math
+import os
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from PIL import Image, ImageDraw, ImageFont
+
+from ebakul.core import demo_names as names
+from ebakul.core.demo import (
+    BATCH,
+    FLOOR,
+    RATE,
+    DemoContext,
+    reserve_numbers,
+    weighted,
+    with_history,
+)
+from ebakul.core.money import format_rupiah
+from ebakul.core.periods import WIB, period_bounds, period_of
+from ebakul.purchases.models import PaymentMethod, Purchase, PurchaseStatus
+
+_FONT = None
+
+
+def render_receipt(lines: list[str]) -> bytes:
+    """A small black-and-white PNG receipt (~1 KB). The lines carry the document number, so
+    every receipt is unique."""
+    global _FONT
+    if _FONT is None:
+        _FONT = ImageFont.load_default_imagefont()
+    width, height = 150, 24 + 14 * len(lines)
+    img = Image.new("1", (width, height), 1)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((2, 2, width - 3, height - 3), outline=0)
+    y = 8
+    for i, text in enumerate(lines):
+        draw.text((8, y), text[:22], fill=0, font=_FONT)
+        y += 14
+        if i == 1:
+            draw.line((8, y - 2, width - 8, y - 2), fill=0)
+            y += 4
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+@dataclass(slots=True)
+class _Draft:
+    employee: int
+    merchant: int
+    purchased_at: dt.datetime
+    amount: int
+    status: str
+    note: str
+    payment: str
+    qris: str
+    description: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _purchase_status(rng, *, current: bool, previous: bool, age_days: float) -> tuple[str, str]:
+    s = PurchaseStatus
+    if current and age_days < 2:
+        table = [(s.DRAFT, 15), (s.SUBMITTED, 60), (s.MERCHANT_CONFIRMED, 25)]
+    elif current:
+        table = [
+            (s.VERIFIED, 45),
+            (s.MERCHANT_CONFIRMED, 22),
+            (s.SUBMITTED, 20),
+            (s.MERCHANT_DISPUTED, 4),
+            (s.REJECTED, 5),
+            (s.DRAFT, 4),
+        ]
+    elif previous:
+        table = [
+            (s.VERIFIED, 86),
+            (s.MERCHANT_CONFIRMED, 4),
+            (s.SUBMITTED, 2),
+            (s.MERCHANT_DISPUTED, 2),
+            (s.REJECTED, 6),
+        ]
+    else:
+        table = [(s.VERIFIED, 94), (s.REJECTED, 5), (s.MERCHANT_DISPUTED, 1)]
+    r, acc = rng.random() * sum(w for _, w in table), 0
+    status = table[-1][0]
+    for st, w in table:
+        acc += w
+        if r < acc:
+            status = st
+            break
+    note = ""
+    if status == s.REJECTED:
+        note = rng.choice(names.REJECT_NOTES)
+    elif status == s.MERCHANT_DISPUTED:
+        note = rng.choice(names.DISPUTE_NOTES)
+    return str(status), note
+
+
+def seed_purchases(ctx: DemoContext) -> int:
+    rng, now = ctx.rng, ctx.now
+    merchants = ctx.merchants
+    buyable = [j for j, m in enumerate(merchants) if m.demo_window[0] and not m.is_modern_retail]
+    if not buyable or not ctx.employees:
+        return 0
+    # A few busy merchants, many quiet ones (capped so no one dominates the map).
+    popularity = {j: min(rng.paretovariate(1.5), 10.0) for j in buyable}
+    popularity[0] = 3.0  # the demo merchant is busy, not the busiest
+    by_kec: dict[int, list[int]] = {}
+    for j in buyable:
+        by_kec.setdefault(merchants[j].kecamatan_id, []).append(j)
+    all_cum = list(itertools.accumulate(popularity[j] for j in buyable))
+
+    def usable(j: int, at: dt.datetime) -> bool:
+        start, until = merchants[j].demo_window
+        return start <= at and (until is None or at < until)
+
+    drafts: list[_Draft] = []
+    today_end = ctx.today_start + dt.timedelta(days=1)
+    last = len(ctx.periods) - 1
+    for e_idx, employee in enumerate(ctx.employees):
+        cls = employee.employee_class
+        ceiling = employee.effective_tpp_ceiling
+        required = cls.fixed_min_spend or max(FLOOR, math.ceil(ceiling * RATE))
+        near = sorted(
+            {
+                j
+                for k in (employee.work_unit.kecamatan_id, employee.home_kecamatan_id)
+                for j in by_kec.get(k, [])
+            }
+        )
+        near_cum = list(itertools.accumulate(popularity[j] for j in near))
+        favourites = [0] if e_idx == 0 else []
+        for _ in range(rng.randint(3, 7)):
+            if near and rng.random() < 0.65:
+                favourites.append(weighted(rng, near, near_cum))
+            else:
+                favourites.append(weighted(rng, buyable, all_cum))
+        r = rng.random()
+        if e_idx == 0:
+            factor = 1.3
+        elif r < 0.75:
+            factor = rng.uniform(1.25, 2.2)  # comfortably above the minimum
+        elif r < 0.87:
+            factor = rng.uniform(0.9, 1.3)  # around it
+        elif r < 0.95:
+            factor = rng.uniform(0.3, 0.85)  # below it
+        else:
+            factor = rng.uniform(0, 0.3)  # hardly takes part
+        for p_idx, period in enumerate(ctx.periods):
+            start, end = period_bounds(period)
+            current = p_idx == last
+            # Counts and amounts depend on the day only (reproducible all day); times after
+            # "now" are pulled back at the end.
+            horizon = min(end, today_end)
+            limit = now - dt.timedelta(minutes=10)
+            fraction = (horizon - start) / (end - start)
+            n = min(12, max(1, round(rng.gauss(6, 1.8))))
+            if factor < 0.3:
+                n = rng.randint(0, 2)
+            n = int(n * fraction + rng.random()) if current else n
+            target = required * factor * fraction * rng.uniform(0.9, 1.1)
+            weights = [rng.expovariate(1) + 0.3 for _ in range(n)]
+            total = sum(weights) or 1
+            for w in weights:
+                amount = max(5_000, round(target * w / total / 500) * 500)
+                at = start + (horizon - start) * rng.random()
+                # Shops are open in the day: move the time into 06:00-21:00 WIB (same date).
+                local = at.astimezone(WIB)
+                at = local.replace(hour=6 + int(rng.random() * 15), minute=rng.randint(0, 59))
+                back = dt.timedelta(minutes=rng.randint(0, 120))
+                age_days = (today_end - at).total_seconds() / 86400 - 0.5
+                if at > limit:
+                    at = max(start, limit - back)
+                choices = [j for j in favourites if usable(j, at)]
+                if choices and rng.random() < 0.85:
+                    m_idx = rng.choice(choices)
+                else:
+                    m_idx = weighted(rng, buyable, all_cum)
+                    if not usable(m_idx, at):
+                        continue
+                merchant = merchants[m_idx]
+                status, note = _purchase_status(
+                    rng, current=current, previous=p_idx == last - 1, age_days=age_days
+                )
+                if merchant.qris_nmid and rng.random() < 0.5:
+                    payment, qris = PaymentMethod.QRIS, f"{rng.randint(10**11, 10**12 - 1)}"
+                else:
+                    payment, qris = (
+                        (PaymentMethod.CASH if rng.random() < 0.8 else PaymentMethod.TRANSFER),
+                        "",
+                    )
+                created = min(at + dt.timedelta(minutes=rng.uniform(5, 30 * 60)), now)
+                updated = created
+                if status not in (PurchaseStatus.DRAFT, PurchaseStatus.SUBMITTED):
+                    updated = min(created + dt.timedelta(hours=rng.uniform(2, 120)), now)
+                drafts.append(
+                    _Draft(
+                        employee=e_idx,
+                        merchant=m_idx,
+                        purchased_at=at,
+                        amount=amount,
+                        status=status,
+                        note=note,
+                        payment=str(payment),
+                        qris=qris,
+                        description=rng.choice(names.ITEMS[merchant.category.code])
+                        if merchant.category.code in names.ITEMS
+                        else "",
+                        created_at=created,
+                        updated_at=updated,
+                    )
+                )
+    _write_purchases(ctx, drafts)
+    return len(drafts)
+
+
+def _write_purchases(ctx: DemoContext, drafts: list[_Draft]) -> None:
+    """Document numbers in creation order per period, then receipts and rows in batches."""
+    drafts.sort(key=lambda d: (period_of(d.purchased_at), d.created_at))
+    numbers: list[str] = []
+    for period, group in itertools.groupby(drafts, key=lambda d: period_of(d.purchased_at)):
+        size = sum(1 for _ in group)
+        prefix = f"EBK-PUR-{period}-"
+        first = reserve_numbers(prefix, size)
+        numbers.extend(f"{prefix}{first + n:05d}" for n in range(size))
+    storage = default_storage
+    for start in range(0, len(drafts), BATCH):
+        batch = []
+        for d, number in zip(
+            drafts[start : start + BATCH], numbers[start : start + BATCH], strict=True
+        ):
+            employee = ctx.employees[d.employee]
+            merchant = ctx.merchants[d.merchant]
+            local = d.purchased_at.astimezone(WIB)
+            image = render_receipt(
+                [
+                    "NOTA / KUITANSI",
+                    merchant.business_name,
+                    number,
+                    d.description,
+                    format_rupiah(d.amount),
+                    f"{local:%d-%m-%Y %H:%M}",
+                    "Terima kasih",
+                ]
+            )
+            sha = hashlib.sha256(image).hexdigest()
+            name = f"receipts/{period_of(d.purchased_at)}/{sha}.png"
+            _store(storage, name, image)
+            batch.append(
+                Purchase(
+                    document_number=number,
+                    employee=employee,
+                    merchant=merchant,
+                    purchased_at=d.purchased_at,
+                    period=period_of(d.purchased_at),
+                    amount=d.amount,
+                    description=d.description,
+                    category=merchant.category,
+                    receipt=name,
+                    receipt_sha256=sha,
+                    payment_method=d.payment,
+                    qris_reference=d.qris,
+                    status=d.status,
+                    status_note=d.note,
+                    created_by=employee.user,
+                    created_at=d.created_at,
+                    updated_at=d.updated_at,
+                )
+            )
+        batch = Purchase.objects.bulk_create(batch, batch_size=BATCH)
+        with_history(Purchase, batch, user_attr="created_by")
+
+
+def _store(storage, name: str, content: bytes) -> None:
+    """Receipts are content-addressed (the name is their SHA-256): an existing file is the same
+    file. On the file system they are written directly; it is most of the seeding time."""
+    if isinstance(storage, FileSystemStorage):
+        path = storage.path(name)
+        if not os.path.exists(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(content)
+    elif not storage.exists(name):
+        storage.save(name, ContentFile(content))
