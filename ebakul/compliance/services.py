@@ -201,6 +201,8 @@ def _upsert_draft_deductions(period: str, stamp, employee_ids) -> None:
             " compliance_id = excluded.compliance_id, sanction_mode = excluded.sanction_mode,"
             " deduction_amount = excluded.deduction_amount"
         )
+    # Raw SQL: the datetime goes in the backend's own format (SQLite keeps naive UTC text).
+    stamp = connection.ops.adapt_datetimefield_value(stamp)
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {ded} ({cols}) {select}{upsert}", [stamp, stamp, period, stamp, *ids]
