@@ -93,6 +93,7 @@ class DemoLogin:
     username: str
     password: str
     note: str = ""
+    kind: str = "password"  # or "api_key": ``password`` is then the key
 
 
 @dataclass

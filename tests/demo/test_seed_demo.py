@@ -242,3 +242,13 @@ def test_seeding_is_set_based_not_a_query_per_row(ref):
     # 60 more employees make ~1,000 more purchases; batches keep the difference small.
     assert demo.demo_purchases().count() > 1000
     assert large - small < 30, (small, large)
+
+
+def test_printed_api_key_reads_the_etpp_interface(seeded, client):
+    from ebakul.api.demo import DEMO_KEY
+
+    assert f"e-TPP API key (demo only): {DEMO_KEY}" in seeded
+    response = client.get("/api/v1/periods/", HTTP_AUTHORIZATION=f"Api-Key {DEMO_KEY}")
+    assert response.status_code == 200
+    assert {row["period"] for row in response.json()} >= set(expected_periods()[:2])
+    assert client.get("/api/v1/periods/").status_code == 401

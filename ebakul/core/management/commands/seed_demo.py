@@ -53,6 +53,8 @@ class Command(BaseCommand):
 
     def _print_logins(self):
         logins = demo.demo_logins()
+        keys = [x for x in logins if x.kind == "api_key"]
+        logins = [x for x in logins if x.kind != "api_key"]
         self.stdout.write(
             f"Demo logins (password for every account: {demo.DEMO_PASSWORD}; demo only):"
         )
@@ -61,3 +63,5 @@ class Command(BaseCommand):
         for x in logins:
             extra = f"  (password: {x.password})" if x.password != demo.DEMO_PASSWORD else ""
             self.stdout.write(f"  {x.role:<{width}}  {x.username:<{uwidth}}  {x.note}{extra}")
+        for x in keys:
+            self.stdout.write(f"{x.role} key (demo only): {x.password}  ({x.note})")
