@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,5 +15,5 @@ handler400 = "ebakul.api.problems.handler400"
 handler403 = "ebakul.api.problems.handler403"
 handler404 = "ebakul.api.problems.handler404"
 handler500 = "ebakul.api.problems.handler500"
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (receipt photos) are personal data and are never served as public media, not
+# even in the demo: they go through the row-scoped view ``portal:receipt``.

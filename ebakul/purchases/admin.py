@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
@@ -147,17 +148,28 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
 
     @display(description=_("receipt photo"))
     def receipt_preview(self, obj):
-        if not obj or not obj.receipt:
+        if not obj or not obj.pk or not obj.receipt:
             return "-"
         return format_html(
             '<a href="{0}" target="_blank" rel="noopener"><img src="{0}" alt="" '
             'style="max-height:240px"></a>',
-            obj.receipt.url,
+            # Receipts are personal data: served by the row-scoped receipt view, never as
+            # public media files.
+            reverse("portal:receipt", args=[obj.pk]),
         )
 
     def get_queryset(self, request):
         qs = purchases_visible_to(request.user).select_related("employee__work_unit")
         return self.scoped(request, qs)
+
+    def get_fieldsets(self, request, obj=None):
+        # A stored receipt is shown through the row-scoped view (receipt_preview), never as a
+        # file link; a new purchase gets the upload field.
+        hide = "receipt" if obj is not None and obj.pk else "receipt_preview"
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != hide)})
+            for name, opts in super().get_fieldsets(request, obj)
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -143,3 +143,25 @@ def test_lists_do_not_grow_queries_with_rows(admin_client, django_assert_max_num
         UserFactory(username=f"n1-{n}", role=roles.MERCHANT)
     for url in urls:
         _queries_for(admin_client, url, django_assert_max_num_queries, budgets[url])
+
+
+def test_receipts_are_not_public_media_and_the_desk_links_the_scoped_view(
+    admin_client, operator_user
+):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.factories import PurchaseFactory
+
+    purchase = PurchaseFactory()  # employee of BPKAD, outside the operator's DINKES
+    scoped = reverse("portal:receipt", args=[purchase.pk])
+    page = admin_client.get(reverse("admin:purchases_purchase_change", args=[purchase.pk]))
+    assert scoped in page.content.decode()
+    assert purchase.receipt.url not in page.content.decode()
+    assert admin_client.get(scoped).status_code == 200
+    # Not as a public file, not for anonymous users, not for another unit's operator.
+    client = Client()
+    assert client.get(purchase.receipt.url).status_code == 404
+    assert client.get(scoped).status_code in (302, 404)
+    client.force_login(operator_user)
+    assert client.get(scoped).status_code == 404
