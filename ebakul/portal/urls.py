@@ -43,6 +43,7 @@ urlpatterns = [
     path("pegawai/belanja/<int:pk>/", employee.purchase_detail, name="purchase_detail"),
     path("pegawai/belanja/<int:pk>/kirim/", employee.purchase_confirm, name="purchase_confirm"),
     path("pegawai/sanggahan/", employee.appeal, name="appeal"),
+    path("pegawai/laporan/<str:period>.pdf", employee.statement, name="statement"),
     # Merchant portal
     path("usaha/daftar/", merchant.register, name="merchant_register"),
     path("usaha/", merchant.merchant_home, name="merchant_home"),

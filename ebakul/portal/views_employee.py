@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from ebakul.compliance.models import MonthlyCompliance
 from ebakul.core.errors import DomainError
-from ebakul.core.periods import now_wib
+from ebakul.core.periods import now_wib, validate_period
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases.models import PurchaseStatus
 from ebakul.purchases.selectors import purchases_visible_to
@@ -29,6 +31,7 @@ MSG_APPEAL_SENT = _("Your appeal was sent. You will be notified of the decision.
 MSG_APPEAL_CLOSED = _("The appeal window is closed.")
 
 PICKER_LIMIT = 30
+STATEMENT_MONTHS = 6
 
 
 def own_purchases(request):
@@ -49,6 +52,14 @@ def employee_home(request):
     else:
         verified_pct, pending_pct = 100, 0
     recent = own_purchases(request).order_by("-purchased_at")[:5]
+    # Monthly results the employee can download as a statement (newest first).
+    results = list(
+        MonthlyCompliance.objects.filter(employee=request.employee)
+        .order_by("-period")
+        .values("period", "status", "verified_spend", "required_spend", "deduction_amount")[
+            :STATEMENT_MONTHS
+        ]
+    )
     drafts = own_purchases(request).filter(status=PurchaseStatus.DRAFT).count()
     return render(
         request,
@@ -60,6 +71,7 @@ def employee_home(request):
             "pending_pct": pending_pct,
             "recent": recent,
             "drafts": drafts,
+            "results": results,
             "appeal": _open_appeal(request.employee),
         },
     )
@@ -258,3 +270,23 @@ def appeal(request):
 
 def purchase_link_for_merchant(merchant) -> str:
     return reverse("portal:purchase_new") + f"?merchant={merchant.pk}"
+
+
+@employee_required
+def statement(request, period: str):
+    """The employee's own monthly statement (the same PDF the desk gives report readers)."""
+    from ebakul.reports.pdf import statement_pdf
+    from ebakul.reports.selectors import statement_for
+
+    try:
+        validate_period(period)
+    except ValidationError as exc:
+        raise Http404 from exc
+    if not MonthlyCompliance.objects.filter(employee=request.employee, period=period).exists():
+        raise Http404
+    data = statement_for(employee=request.employee, period=period)
+    response = HttpResponse(statement_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="ebakul-statement-{request.employee.nip}-{period}.pdf"'
+    )
+    return response

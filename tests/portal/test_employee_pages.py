@@ -291,3 +291,45 @@ def test_appeal_form_while_the_window_is_open(employee_client, employee, admin_u
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert (appeal.employee, appeal.period, appeal.reason) == (employee, period, reason)
+
+
+def test_employee_downloads_only_their_own_monthly_statement(
+    employee_client, employee, other_employee, shop
+):
+    from ebakul.compliance.services import compute_period
+    from ebakul.core.periods import current_period
+    from tests.factories import UserFactory
+
+    period = current_period()
+    PurchaseFactory(employee=employee, merchant=shop, amount=120_000, status="verified")
+    admin = UserFactory(username="admin-stmt", role="Admin eBakul")
+    compute_period(period=period, actor=admin)
+
+    home = employee_client.get(reverse("portal:employee_home")).content.decode()
+    url = reverse("portal:statement", args=[period])
+    assert url in home
+
+    response = employee_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert employee.nip in response["Content-Disposition"]
+
+    # A period without a result, a malformed period: nothing to give.
+    assert employee_client.get(reverse("portal:statement", args=["2001-01"])).status_code == 404
+    assert employee_client.get("/pegawai/laporan/2026-13.pdf").status_code == 404
+
+
+def test_statement_is_only_the_logged_in_employees(client, other_employee, employee, shop):
+    from ebakul.compliance.services import compute_period
+    from ebakul.core.periods import current_period
+    from tests.factories import UserFactory
+
+    period = current_period()
+    compute_period(period=period, actor=UserFactory(username="admin-s2", role="Admin eBakul"))
+    client.force_login(other_employee.user)
+    response = client.get(reverse("portal:statement", args=[period]))
+    # The URL has no employee id: each employee only ever gets their own statement.
+    assert response.status_code == 200
+    assert other_employee.nip in response["Content-Disposition"]
+    assert employee.nip not in response["Content-Disposition"]

@@ -10,6 +10,7 @@ from .compliance import (
     employee_status_list,
     latest_computed_period,
     monthly_trend,
+    statement_for,
 )
 from .dashboard import dashboard_figures
 from .purchases import consumption_map, merchant_ranking, period_range, spend_trend
@@ -22,6 +23,7 @@ __all__ = [
     "dashboard_figures",
     "deduction_register",
     "employee_statement",
+    "statement_for",
     "employee_status_list",
     "latest_computed_period",
     "merchant_ranking",

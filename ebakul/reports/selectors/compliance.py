@@ -15,10 +15,10 @@ from ebakul.compliance.models import (
 from ebakul.compliance.selectors import compliance_visible_to, deductions_visible_to
 from ebakul.core.errors import PermissionDeniedError
 from ebakul.core.periods import validate_period
-from ebakul.purchases.models import PurchaseStatus
+from ebakul.purchases.models import Purchase, PurchaseStatus
 
 from ..access import assert_can_read_reports
-from .common import ReportData, as_int, percent, scoped_employees, scoped_purchases
+from .common import ReportData, as_int, percent, scoped_employees
 from .purchases import period_range, spend_trend
 
 # What e-TPP pulls: deductions of a locked period, before and after it acknowledged them.
@@ -315,8 +315,8 @@ def latest_computed_period(*, user, up_to: str) -> str | None:
 
 
 def employee_statement(*, user, employee_id: int, period: str) -> dict:
-    """Everything on an employee's monthly statement: the employee, their result and deduction
-    for the period, and their purchases of the period. Four queries."""
+    """An employee's monthly statement for a report reader (admin, verifier, the employee's unit
+    operator). Four queries."""
     validate_period(period)
     employee = (
         scoped_employees(user)
@@ -326,6 +326,14 @@ def employee_statement(*, user, employee_id: int, period: str) -> dict:
     )
     if employee is None:
         raise PermissionDeniedError(MSG_EMPLOYEE_NOT_VISIBLE)
+    return statement_for(employee=employee, period=period)
+
+
+def statement_for(*, employee, period: str) -> dict:
+    """Everything on an employee's monthly statement: the employee, their result and deduction
+    for the period, and their purchases of the period. The caller has checked that the reader
+    may see this employee (report scoping, or the employee themself in the portal)."""
+    validate_period(period)
     compliance = (
         MonthlyCompliance.objects.filter(employee=employee, period=period)
         .select_related("employee_class")
@@ -338,8 +346,7 @@ def employee_statement(*, user, employee_id: int, period: str) -> dict:
         .first()
     )
     purchases = list(
-        scoped_purchases(user)
-        .filter(employee=employee, period=period)
+        Purchase.objects.filter(employee=employee, period=period)
         .exclude(status=PurchaseStatus.DRAFT)
         .select_related("merchant", "category")
         .order_by("purchased_at", "id")
