@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ebakul.accounts import roles
 from ebakul.core.periods import (
     WIB,
     next_period,
@@ -15,7 +14,7 @@ from ebakul.core.periods import (
     period_first_day,
     period_last_day,
 )
-from ebakul.employees.selectors import operator_unit_ids
+from ebakul.employees.selectors import scope_by_employee
 
 from .models import (
     Appeal,
@@ -110,19 +109,7 @@ def employee_progress(*, employee, period: str) -> dict:
 
 def _scope(qs, user, employee_field: str = "employee"):
     """Row scoping shared by compliance rows, deductions and appeals."""
-    if not user or not user.is_authenticated:
-        return qs.none()
-    if (
-        user.is_superuser
-        or roles.has_role(user, roles.ADMIN)
-        or roles.has_role(user, roles.VERIFIER)
-    ):
-        return qs
-    if roles.has_role(user, roles.UNIT_OPERATOR):
-        return qs.filter(**{f"{employee_field}__work_unit_id__in": operator_unit_ids(user)})
-    if roles.has_role(user, roles.EMPLOYEE):
-        return qs.filter(**{f"{employee_field}__user": user})
-    return qs.none()
+    return scope_by_employee(qs, user, employee_field)
 
 
 def compliance_visible_to(user) -> QuerySet[MonthlyCompliance]:

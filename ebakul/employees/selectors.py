@@ -13,10 +13,11 @@ def operator_unit_ids(user) -> list[int]:
     return cache
 
 
-def employees_visible_to(user) -> QuerySet[Employee]:
-    """Row scoping for employees: admins and verifiers see all, an OPD operator their units,
-    an employee only themself, anyone else nothing."""
-    qs = Employee.objects.select_related("employee_class", "work_unit")
+def scope_by_employee(qs: QuerySet, user, employee_field: str = "employee") -> QuerySet:
+    """Row scoping of anything that belongs to an employee: admins and verifiers see all, an OPD
+    operator their units, an employee only their own, anyone else nothing. ``employee_field``
+    is the path to the employee ("" when ``qs`` is of employees)."""
+    prefix = f"{employee_field}__" if employee_field else ""
     if not user or not user.is_authenticated:
         return qs.none()
     if (
@@ -26,10 +27,17 @@ def employees_visible_to(user) -> QuerySet[Employee]:
     ):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):
-        return qs.filter(work_unit_id__in=operator_unit_ids(user))
+        return qs.filter(**{f"{prefix}work_unit_id__in": operator_unit_ids(user)})
     if roles.has_role(user, roles.EMPLOYEE):
-        return qs.filter(user=user)
+        return qs.filter(**{f"{prefix}user": user})
     return qs.none()
+
+
+def employees_visible_to(user) -> QuerySet[Employee]:
+    """Row scoping for employees (see ``scope_by_employee``)."""
+    return scope_by_employee(
+        Employee.objects.select_related("employee_class", "work_unit"), user, employee_field=""
+    )
 
 
 def work_units_visible_to(user) -> QuerySet[WorkUnit]:
