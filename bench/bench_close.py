@@ -6,16 +6,26 @@ Run alone (database ``ebakul_bench4``; it is created when missing, migrated, and
     EBAKUL_DB_NAME=ebakul_bench4 bash -c 'source scripts/env-mariadb.sh && \
         DJANGO_SETTINGS_MODULE=ebakul.settings.local .venv/bin/python bench/bench_close.py'
 
-Options: ``--scales 8470x6,100000x12`` (employees × purchases each), ``--repeat 3``.
+Options: ``--scales 8470x6,100000x12`` (employees × purchases each), ``--repeat 3``,
+``--fresh`` (rebuild the data even when the database already holds it).
 
-For each scale: the data is rebuilt (employees with their history rows, 2,000 merchants with
+For each scale: the data is reused when the database already holds exactly that scale (same
+number of employees, merchants and purchases of the period; the 1.2 M purchases take minutes to
+generate), otherwise rebuilt (employees with their history rows, 2,000 merchants with
 verification spans, 5% of them verified only from the 10th; purchases in one period, 80% verified,
-10% pending, 10% rejected), then timed, best of ``--repeat``:
+10% pending, 10% rejected), then timed ``--repeat`` times, interleaved (bare, first, again in
+each round, so that every ratio compares figures taken under the same load; the load average is
+printed with each round):
 
 * ``bare``: ``SELECT employee_id, SUM(amount) … WHERE period = … AND status = 'verified' GROUP BY
   employee_id``, all rows fetched to Python;
-* ``close (first)``: ``compute_period`` on an empty period (inserts every row);
-* ``close (again)``: ``compute_period`` again (the idempotent re-run: upserts, nothing changes);
+* ``close (first)``: ``compute_period`` on an empty period (the two result tables truncated
+  first: the database holds only this period), every row inserted;
+* ``close (again)``: ``compute_period`` again (the idempotent re-run: nothing changed, nothing
+  written);
+* ``re-run, 1% changed``: the submitted purchases of 1% of the employees become verified, then
+  ``compute_period`` (restored afterwards);
+* ``by step``: one more first close with its internal steps timed;
 * ``lock``: ``lock_period`` (drafts become final).
 """
 
@@ -70,6 +80,20 @@ def insert_select(model, exprs: dict[str, str], from_sql: str) -> int:
     return sql(
         f"INSERT INTO {model._meta.db_table} ({', '.join(cols)}) "
         f"SELECT {', '.join(values)} {from_sql}"
+    )
+
+
+def data_matches(n_employees: int, per_employee: int) -> bool:
+    """True when the database already holds the generated data of this scale."""
+    from ebakul.employees.models import Employee
+    from ebakul.merchants.models import MerchantVerificationSpan
+    from ebakul.purchases.models import Purchase
+
+    return (
+        Employee.objects.count() == n_employees
+        and MerchantVerificationSpan.objects.count() == N_MERCHANTS
+        and Purchase.objects.count() == n_employees * per_employee
+        and Purchase.objects.filter(period=PERIOD).count() == n_employees * per_employee
     )
 
 
@@ -201,15 +225,6 @@ def build(n_employees: int, per_employee: int) -> None:
     log(f"  data: {n_employees:,} employees, {n:,} purchases in {time.perf_counter() - t:.1f}s")
 
 
-def best(fn, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), result
-
-
 def bare_aggregate():
     with connection.cursor() as cur:
         cur.execute(
@@ -220,44 +235,144 @@ def bare_aggregate():
         return len(cur.fetchall())
 
 
-def run_scale(n_employees: int, per_employee: int, repeat: int) -> dict:
+class StageTimer:
+    """Wraps the close's internal steps (those that exist) to time where a run spends."""
+
+    STEPS = {
+        "engine": ["_employees_as_of", "spend", "evaluate"],
+        "services": [
+            "_stored_results",
+            "_upsert_compliance",
+            "_upsert_draft_deductions",
+            "_write_results",
+        ],
+    }
+
+    def __init__(self):
+        from ebakul.compliance import engine, services
+
+        self.times = {}
+        self.modules = {"engine": engine, "services": services}
+        self.originals = []
+        for mod_name, names in self.STEPS.items():
+            mod = self.modules[mod_name]
+            for name in names:
+                fn = getattr(mod, name, None)
+                if fn is not None:
+                    self.originals.append((mod, name, fn))
+                    setattr(mod, name, self._wrap(name, fn))
+
+    def _wrap(self, name, fn):
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t
+
+        return timed
+
+    def restore(self):
+        for mod, name, fn in self.originals:
+            setattr(mod, name, fn)
+
+
+def run_scale(n_employees: int, per_employee: int, repeat: int, fresh: bool) -> dict:
     from ebakul.compliance import services
-    from ebakul.compliance.models import MonthlyCompliance, Period
+    from ebakul.compliance.models import MonthlyCompliance, Period, TppDeduction
+    from ebakul.purchases.models import Purchase
 
     log(f"== {n_employees:,} employees × {per_employee} purchases")
-    build(n_employees, per_employee)
-    bare_aggregate()  # warm the buffer pool the same way for both
-    bare, groups = best(bare_aggregate, repeat)
+    if fresh or not data_matches(n_employees, per_employee):
+        build(n_employees, per_employee)
+    else:
+        log("  data: reusing the rows already in the database")
+    bare_aggregate()  # warm the caches the same way for both
 
-    def first_close():
-        with connection.cursor() as cur:
-            cur.execute("DELETE FROM compliance_tppdeduction WHERE period = %s", [PERIOD])
-            cur.execute("DELETE FROM compliance_monthlycompliance WHERE period = %s", [PERIOD])
+    def empty_period():
+        # The bench's database holds only this period: start from empty tables (a DELETE of
+        # 200,000 rows would leave InnoDB's purge running during the measured close).
+        sql("SET FOREIGN_KEY_CHECKS = 0")
+        for model in (TppDeduction, MonthlyCompliance):
+            sql(f"TRUNCATE TABLE {model._meta.db_table}")
+        sql("SET FOREIGN_KEY_CHECKS = 1")
         Period.objects.filter(period=PERIOD).update(status="open")
-        return services.compute_period(period=PERIOD)
 
-    first, stats = best(first_close, repeat)
-    again, stats2 = best(lambda: services.compute_period(period=PERIOD), repeat)
-    assert stats2 == stats, (stats, stats2)
+    def timed(fn):
+        t = time.perf_counter()
+        out = fn()
+        return time.perf_counter() - t, out
+
+    # Interleaved, so that each ratio compares figures taken under the same load.
+    runs = []
+    stats = None
+    for i in range(repeat):
+        load = os.getloadavg()[0]
+        bare, groups = timed(bare_aggregate)
+        empty_period()
+        first, stats1 = timed(lambda: services.compute_period(period=PERIOD))
+        again, stats2 = timed(lambda: services.compute_period(period=PERIOD))
+        assert stats2 == stats1, (stats1, stats2)
+        assert stats is None or stats == stats1, (stats, stats1)
+        stats = stats1
+        runs.append({"bare": bare, "first": first, "again": again, "load": load})
+        log(
+            f"  run {i + 1}: load {load:.2f} | bare {bare:.2f}s | close first {first:.2f}s"
+            f" ({first / bare:.2f}×) | close again {again:.2f}s ({again / bare:.2f}×)"
+        )
+
+    # A re-run after 1% of the employees changed: their submitted purchases become verified.
+    submitted = Purchase.objects.filter(period=PERIOD, status="submitted")
+    with_pending = sorted(set(submitted.values_list("employee_id", flat=True)))
+    chosen = with_pending[: n_employees // 100]
+    changed_ids = list(submitted.filter(employee_id__in=chosen).values_list("id", flat=True))
+    Purchase.objects.filter(id__in=changed_ids).update(status="verified")
+    try:
+        bare_changed, _ = timed(bare_aggregate)
+        partial, _ = timed(lambda: services.compute_period(period=PERIOD))
+    finally:
+        Purchase.objects.filter(id__in=changed_ids).update(status="submitted")
+    services.compute_period(period=PERIOD)  # back to the original results
+
+    # Where a first close spends its time (one more run, timed by step).
+    empty_period()
+    timer = StageTimer()
+    try:
+        t_profiled, _ = timed(lambda: services.compute_period(period=PERIOD))
+    finally:
+        timer.restore()
+    breakdown = {k: round(v, 2) for k, v in timer.times.items()}
+
     t = time.perf_counter()
     services.lock_period(period=PERIOD)
     lock = time.perf_counter() - t
     assert MonthlyCompliance.objects.filter(period=PERIOD).count() == stats["employees"]
+    best_bare = min(r["bare"] for r in runs)
     result = {
         "employees": n_employees,
         "purchases": n_employees * per_employee,
         "groups": groups,
-        "bare": bare,
-        "first": first,
-        "again": again,
+        "bare": best_bare,
+        "first": min(r["first"] for r in runs),
+        "again": min(r["again"] for r in runs),
+        "first_ratios": [r["first"] / r["bare"] for r in runs],
+        "again_ratios": [r["again"] / r["bare"] for r in runs],
+        "partial": partial,
+        "partial_ratio": partial / bare_changed,
         "lock": lock,
         "stats": stats,
+        "runs": runs,
     }
     log(
-        f"  bare aggregate {bare:.2f}s ({groups:,} groups) | close first {first:.2f}s"
-        f" ({first / bare:.1f}×) | close again {again:.2f}s ({again / bare:.1f}×)"
-        f" | lock {lock:.2f}s"
+        f"  best: bare {best_bare:.2f}s ({groups:,} groups) | close first"
+        f" {result['first']:.2f}s ({result['first'] / best_bare:.2f}×) | close again"
+        f" {result['again']:.2f}s ({result['again'] / best_bare:.2f}×) | lock {lock:.2f}s"
     )
+    log(
+        f"  re-run after {len(changed_ids):,} purchases of {len(chosen):,} employees changed:"
+        f" {partial:.2f}s ({partial / bare_changed:.2f}× the bare aggregate {bare_changed:.2f}s)"
+    )
+    log(f"  first close by step ({t_profiled:.2f}s in all): {breakdown}")
     log(f"  stats {stats}")
     return result
 
@@ -266,6 +381,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="8470x6,100000x12")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the data")
     args = parser.parse_args()
     assert connection.vendor == "mysql", "the benchmark runs on MariaDB (set DATABASE_URL)"
     settings.DEBUG = False
@@ -282,15 +398,22 @@ def main() -> None:
     results = []
     for scale in args.scales.split(","):
         n, per = (int(x) for x in scale.split("x"))
-        results.append(run_scale(n, per, args.repeat))
-    log("\n| employees | purchases | bare aggregate | close (first) | close (re-run) | lock |")
-    log("|---:|---:|---:|---:|---:|---:|")
+        results.append(run_scale(n, per, args.repeat, args.fresh))
+    log(
+        "\n| employees | purchases | bare aggregate | close (first) | close (re-run) |"
+        " first/bare per run | re-run/bare per run | re-run, 1% changed | lock |"
+    )
+    log("|---:|---:|---:|---:|---:|---|---|---:|---:|")
     for r in results:
         log(
             f"| {r['employees']:,} | {r['purchases']:,} | {r['bare']:.2f} s |"
             f" {r['first']:.2f} s ({r['first'] / r['bare']:.1f}×) |"
-            f" {r['again']:.2f} s ({r['again'] / r['bare']:.1f}×) | {r['lock']:.2f} s |"
+            f" {r['again']:.2f} s ({r['again'] / r['bare']:.1f}×) |"
+            f" {', '.join(f'{x:.2f}×' for x in r['first_ratios'])} |"
+            f" {', '.join(f'{x:.2f}×' for x in r['again_ratios'])} |"
+            f" {r['partial']:.2f} s ({r['partial_ratio']:.1f}×) | {r['lock']:.2f} s |"
         )
+    log(f"load average at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -1,23 +1,42 @@
 """Set-based evaluation of a period: a fixed number of queries whatever the number of employees.
 
-``evaluate`` reads (rule, classes and employees as of the period's last day, exemptions, one
-aggregate over purchases) and returns one ``Result`` per employee in scope; ``services`` writes
-them in bulk. Nothing here writes. See ADR 0030 (rule and state as of the last day) and 0031
-(what counts, pro-rating, sanctions).
+``evaluate`` returns one ``Result`` per employee in scope; ``services.compute_period`` writes
+them. Nothing here writes. The algorithm (ADR 0030, 0031, 0036):
+
+1. Rule: the ``SpendingRule`` in force on the last day, with its fixed amounts per class.
+2. Classes as of the period end (default ceiling, fixed minimum): a small table, resolved in
+   Python from its history.
+3. Employees as of the period end: the latest ``HistoricalEmployee`` row before the end per
+   employee (one window-function query), plus employees that have no history at all (one
+   ``NOT EXISTS`` query).
+4. Approved exemptions overlapping the month (one query).
+5. Spend: ONE pass over the period's purchases (``_spend_sql``), grouped by employee, with two
+   conditional sums: verified spend (status verified, recorded before the submission close,
+   merchant verified at the purchase time) and pending spend. The merchant check is not a
+   per-purchase ``EXISTS`` any more: a small derived table classifies the merchants whose
+   verification spans touch the month as *whole* (one span covers the whole month) or
+   *partial*; a purchase inside the month at a *whole* merchant counts, at a merchant with no
+   span in the month it does not, and only the rest (partial merchants, or a purchase whose
+   time lies outside its period) falls back to the ``EXISTS`` over the spans.
+6. The arithmetic, in Python over those rows (pure functions in ``calculation.py``): active
+   days, exempt days, required amount (memoised, it depends only on ceiling, fixed amount and
+   counted days), shortfall, status and deduction.
+
+Datetimes passed to raw SQL go through ``connection.ops.adapt_datetimefield_value`` (UTC, as
+the ORM stores them), so the SQL is the same on MariaDB and SQLite.
 """
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import period_bounds, period_days, period_first_day, period_last_day
 from ebakul.employees.models import Employee, EmployeeClass
-from ebakul.merchants.selectors import verified_at_q
+from ebakul.merchants.models import MerchantVerificationSpan
 from ebakul.purchases.models import PENDING_STATUSES, Purchase, PurchaseStatus
 
 from . import calculation as calc
@@ -25,9 +44,12 @@ from .models import ComplianceStatus, Exemption, ExemptionStatus, Period, Spendi
 
 MSG_NO_RULE = _("No spending rule is in force for this period. Add one in the desk first.")
 
+COMPLIANT = ComplianceStatus.COMPLIANT.value
+SHORTFALL = ComplianceStatus.SHORTFALL.value
+EXEMPT = ComplianceStatus.EXEMPT.value
 
-@dataclass
-class Result:
+
+class Result(NamedTuple):
     employee_id: int
     employee_class_id: int | None
     tpp_ceiling: int
@@ -39,6 +61,11 @@ class Result:
     shortfall: int
     status: str
     deduction_amount: int
+
+
+def _db_datetime(value: dt.datetime):
+    """An aware datetime as the database stores it (raw SQL gets no ORM conversion)."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def rule_for_period(period: str) -> SpendingRule | None:
@@ -88,27 +115,28 @@ def _classes_as_of(end: dt.datetime) -> dict[int, tuple[int, int | None]]:
 def _employees_as_of(end: dt.datetime, employee_ids) -> dict[int, tuple]:
     """employee id → (class id, tpp_ceiling, active_from, active_to, active) as of ``end``.
 
-    One set-based query over the history table (latest record before ``end`` per employee), plus
-    one for employees that have no history at all (rows loaded in bulk without it), which use
-    their current values when they existed before ``end``.
+    The latest history row before ``end`` per employee (ties broken by the later history id,
+    as ``history.as_of`` does), in one window-function query; plus one query for employees
+    that have no history at all (rows loaded in bulk without it), which use their current
+    values when they existed before ``end``. Employees deleted as of ``end`` are left out.
     """
     hist = Employee.history.model._meta.db_table
     emp = Employee._meta.db_table
-    where_ids, ids = _id_filter("id", employee_ids)
-    sql = (
-        f"SELECT h.id, h.employee_class_id, h.tpp_ceiling, h.active_from, h.active_to, h.active,"  # noqa: S608 - table names from _meta, values bound
-        f" h.history_type FROM {hist} h JOIN (SELECT id, MAX(history_date) AS d FROM {hist}"
-        f" WHERE history_date < %s{where_ids} GROUP BY id) m"
-        f" ON h.id = m.id AND h.history_date = m.d"
+    end = _db_datetime(end)
+    where_ids, ids = _id_filter("h.id", employee_ids)
+    latest = (
+        "SELECT id, employee_class_id, tpp_ceiling, active_from, active_to, active, history_type"  # noqa: S608 - table names from _meta, values bound
+        " FROM (SELECT h.id, h.employee_class_id, h.tpp_ceiling, h.active_from, h.active_to,"
+        " h.active, h.history_type, ROW_NUMBER() OVER (PARTITION BY h.id"
+        " ORDER BY h.history_date DESC, h.history_id DESC) AS rn"
+        f" FROM {hist} h WHERE h.history_date < %s{where_ids}) latest WHERE rn = 1"
     )
     rows = {}
     with connection.cursor() as cur:
-        cur.execute(sql, [end, *ids])
+        cur.execute(latest, [end, *ids])
         for r in cur.fetchall():
             if r[6] != "-":
                 rows[r[0]] = r[1:6]
-            else:
-                rows[r[0]] = None
         where_ids, ids = _id_filter("e.id", employee_ids)
         cur.execute(
             f"SELECT e.id, e.employee_class_id, e.tpp_ceiling, e.active_from, e.active_to,"  # noqa: S608
@@ -118,7 +146,7 @@ def _employees_as_of(end: dt.datetime, employee_ids) -> dict[int, tuple]:
         )
         for r in cur.fetchall():
             rows[r[0]] = r[1:6]
-    return {k: v for k, v in rows.items() if v is not None}
+    return rows
 
 
 def _exemptions(period: str, employee_ids) -> dict[int, list[tuple[dt.date, dt.date]]]:
@@ -135,28 +163,68 @@ def _exemptions(period: str, employee_ids) -> dict[int, list[tuple[dt.date, dt.d
     return out
 
 
-def spend_query(period: Period, employee_ids=None):
-    """Verified and pending spend per employee: one aggregate (ADR 0031)."""
-    counted = Q(status=PurchaseStatus.VERIFIED, created_at__lt=period.submission_close) & Q(
-        verified_at_q("merchant_id", "purchased_at")
+def _spend_sql(employee_ids) -> tuple[str, list]:
+    """The one pass over the period's purchases (step 5 of the module docstring): per employee,
+    verified spend that counts and pending spend. Parameters, in order: see ``spend``."""
+    pur = Purchase._meta.db_table
+    span = MerchantVerificationSpan._meta.db_table
+    where_ids, ids = _id_filter("p.employee_id", employee_ids)
+    pending = ", ".join(["%s"] * len(PENDING_STATUSES))
+    sql = (
+        "SELECT p.employee_id,"  # noqa: S608 - table names from _meta, values bound
+        " SUM(CASE"
+        "  WHEN p.status <> %s OR p.created_at >= %s THEN 0"  # verified, recorded before close
+        "  WHEN p.purchased_at >= %s AND p.purchased_at < %s AND v.whole = 1 THEN p.amount"
+        "  WHEN p.purchased_at >= %s AND p.purchased_at < %s AND v.merchant_id IS NULL THEN 0"
+        f"  WHEN EXISTS (SELECT 1 FROM {span} s WHERE s.merchant_id = p.merchant_id"
+        "   AND s.verified_from <= p.purchased_at"
+        "   AND (s.verified_until IS NULL OR s.verified_until > p.purchased_at)) THEN p.amount"
+        "  ELSE 0 END),"
+        f" SUM(CASE WHEN p.status IN ({pending}) THEN p.amount ELSE 0 END)"
+        f" FROM {pur} p LEFT JOIN ("
+        # merchants with a span touching [start, end); whole = 1 when one span covers it all
+        "  SELECT merchant_id, MAX(CASE WHEN verified_from <= %s"
+        "   AND (verified_until IS NULL OR verified_until >= %s) THEN 1 ELSE 0 END) AS whole"
+        f"  FROM {span} WHERE verified_from < %s"
+        "   AND (verified_until IS NULL OR verified_until > %s) GROUP BY merchant_id"
+        " ) v ON v.merchant_id = p.merchant_id"
+        # no status filter here: with it MariaDB reads the rows through the (period, status)
+        # index and sorts; without it the rows come in one scan (ADR 0036)
+        f" WHERE p.period = %s{where_ids}"
+        " GROUP BY p.employee_id ORDER BY NULL"
     )
-    qs = Purchase.objects.filter(
-        period=period.period, status__in=[PurchaseStatus.VERIFIED, *PENDING_STATUSES]
-    )
-    if employee_ids is not None:
-        qs = qs.filter(employee_id__in=employee_ids)
-    return (
-        qs.order_by()
-        .values("employee_id")
-        .annotate(
-            verified=Sum("amount", filter=counted),
-            pending=Sum("amount", filter=Q(status__in=PENDING_STATUSES)),
-        )
-        .values_list("employee_id", "verified", "pending")
-    )
+    return sql, ids
+
+
+def spend(period: Period, employee_ids=None) -> dict[int, tuple[int, int]]:
+    """employee id → (verified spend that counts, pending spend) for ``period`` (ADR 0031)."""
+    start, end = (_db_datetime(d) for d in period_bounds(period.period))
+    close = _db_datetime(period.submission_close)
+    sql, ids = _spend_sql(employee_ids)
+    params = [
+        PurchaseStatus.VERIFIED.value,
+        close,
+        start,
+        end,
+        start,
+        end,
+        *[str(s) for s in PENDING_STATUSES],
+        start,
+        end,
+        end,
+        start,
+        period.period,
+        *ids,
+    ]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        # SUM over integers is a DECIMAL on MariaDB
+        return {e: (int(v or 0), int(p or 0)) for e, v, p in cur.fetchall()}
 
 
 def evaluate(*, period: Period, rule: SpendingRule | None, employee_ids=None) -> list[Result]:
+    """One ``Result`` per employee in scope of ``period`` (or of ``employee_ids``), in employee
+    id order."""
     if rule is None:
         raise DomainError(MSG_NO_RULE, code="no_rule")
     params = rule_params(rule)
@@ -168,50 +236,64 @@ def evaluate(*, period: Period, rule: SpendingRule | None, employee_ids=None) ->
     classes = _classes_as_of(end)
     employees = _employees_as_of(end, employee_ids)
     exemptions = _exemptions(period.period, employee_ids)
-    spend = {e: (v or 0, p or 0) for e, v, p in spend_query(period, employee_ids)}
+    spent = spend(period, employee_ids)
 
+    required_memo = {}  # (ceiling, fixed, counted days) → required: few distinct values
     results = []
-    for emp_id, (class_id, ceiling, active_from, active_to, active) in employees.items():
+    for emp_id in sorted(employees):
+        class_id, ceiling, active_from, active_to, active = employees[emp_id]
         if not active and active_to is None:
             continue  # left the programme without a date: not in scope
-        span = calc.active_span(first, last, active_from, active_to)
-        if span is None:
-            continue
+        if active_from is None and active_to is None:
+            span = (first, last)
+        else:
+            span = calc.active_span(first, last, active_from, active_to)
+            if span is None:
+                continue
         default_ceiling, class_fixed_min = classes.get(class_id, (0, None))
-        ceiling = ceiling if ceiling is not None else default_ceiling
+        if ceiling is None:
+            ceiling = default_ceiling
         counted = (span[1] - span[0]).days + 1
         if emp_id in exemptions:
             counted -= calc.exempt_days(span, exemptions[emp_id])
-        verified, pending = spend.get(emp_id, (0, 0))
-        fixed = class_fixed.get(class_id, class_fixed_min)
+        verified, pending = spent.get(emp_id, (0, 0))
         if counted <= 0:
-            required, shortfall, status, deduction = 0, 0, ComplianceStatus.EXEMPT, 0
-        else:
-            required = calc.required_amount(
+            results.append(
+                Result(emp_id, class_id, ceiling, 0, days, 0, verified, pending, 0, EXEMPT, 0)
+            )
+            continue
+        fixed = class_fixed.get(class_id, class_fixed_min)
+        key = (ceiling, fixed, counted)
+        required = required_memo.get(key)
+        if required is None:
+            required = required_memo[key] = calc.required_amount(
                 params=params,
                 tpp_ceiling=ceiling,
                 fixed_amount=fixed,
                 counted_days=counted,
                 period_days=days,
             )
-            shortfall = max(required - verified, 0)
-            status = ComplianceStatus.SHORTFALL if shortfall else ComplianceStatus.COMPLIANT
-            deduction = calc.deduction_amount(
+        shortfall = required - verified if required > verified else 0
+        deduction = (
+            calc.deduction_amount(
                 params=params, tpp_ceiling=ceiling, required=required, verified=verified
             )
+            if shortfall
+            else 0
+        )
         results.append(
             Result(
-                employee_id=emp_id,
-                employee_class_id=class_id,
-                tpp_ceiling=ceiling,
-                active_days=max(counted, 0),
-                period_days=days,
-                required_spend=required,
-                verified_spend=verified,
-                pending_spend=pending,
-                shortfall=shortfall,
-                status=str(status),
-                deduction_amount=deduction,
+                emp_id,
+                class_id,
+                ceiling,
+                counted,
+                days,
+                required,
+                verified,
+                pending,
+                shortfall,
+                SHORTFALL if shortfall else COMPLIANT,
+                deduction,
             )
         )
     return results

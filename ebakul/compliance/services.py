@@ -55,10 +55,11 @@ MSG_CORRECTION_BEFORE_LOCK = _(
 )
 MSG_EXEMPTION_DECIDED = _("This exemption has already been decided.")
 
-UPSERT_BATCH = 5000
-COMPLIANCE_FIELDS = [
-    "rule",
-    "employee_class",
+UPSERT_BATCH = 10_000  # rows per INSERT statement (about 1 MB on MariaDB)
+# Columns of MonthlyCompliance written by the close, after (employee_id, period).
+COMPLIANCE_COLUMNS = [
+    "rule_id",
+    "employee_class_id",
     "tpp_ceiling",
     "active_days",
     "period_days",
@@ -69,7 +70,6 @@ COMPLIANCE_FIELDS = [
     "status",
     "sanction_mode",
     "deduction_amount",
-    "computed_at",
 ]
 
 
@@ -135,48 +135,83 @@ def period_update(*, period: Period, actor, **dates) -> Period:
 # --- Compute and lock ------------------------------------------------------------------------
 
 
-def _upsert_compliance(objs: list[MonthlyCompliance], progress) -> None:
-    """Insert or update the rows, UPSERT_BATCH at a time. On MariaDB one multi-row
-    ``INSERT … ON DUPLICATE KEY UPDATE`` per batch through the driver's ``executemany`` (Django's
-    bulk_create spends more time compiling such statements than the server takes to run them;
-    see bench/RESULTS.md); elsewhere ``bulk_create(update_conflicts=True)``."""
-    if connection.vendor != "mysql":
-        kwargs = {"update_conflicts": True, "update_fields": COMPLIANCE_FIELDS}
-        if connection.features.supports_update_conflicts_with_target:
-            kwargs["unique_fields"] = ["employee", "period"]
-        for i in range(0, len(objs), UPSERT_BATCH):
-            MonthlyCompliance.objects.bulk_create(objs[i : i + UPSERT_BATCH], **kwargs)
-            if progress:
-                progress("write", min(i + UPSERT_BATCH, len(objs)), len(objs))
-        return
-    meta = MonthlyCompliance._meta
-    columns = ["employee_id", "period"] + [meta.get_field(f).column for f in COMPLIANCE_FIELDS]
-    attnames = ["employee_id", "period"] + [meta.get_field(f).attname for f in COMPLIANCE_FIELDS]
-    computed = meta.get_field("computed_at")
+def _stored_results(period: str, employee_ids) -> dict[int, tuple]:
+    """What the period holds now: employee id → (compliance id, the ``COMPLIANCE_COLUMNS``
+    values, (compliance id, mode, amount) of the version-1 deduction or None). One query."""
+    mc = MonthlyCompliance._meta.db_table
+    ded = TppDeduction._meta.db_table
+    where_ids, ids = engine._id_filter("m.employee_id", employee_ids)
     sql = (
-        f"INSERT INTO {meta.db_table} ({', '.join(columns)}) VALUES"  # noqa: S608 - table and column names from _meta
-        f" ({', '.join(['%s'] * len(columns))}) ON DUPLICATE KEY UPDATE "
-        + ", ".join(f"{c} = VALUES({c})" for c in columns[2:])
+        f"SELECT m.employee_id, m.id, {', '.join('m.' + c for c in COMPLIANCE_COLUMNS)},"  # noqa: S608 - names from _meta and constants
+        f" d.compliance_id, d.sanction_mode, d.deduction_amount FROM {mc} m"
+        f" LEFT JOIN {ded} d ON d.employee_id = m.employee_id AND d.period = m.period"
+        f" AND d.version = 1 WHERE m.period = %s{where_ids}"
     )
-    stamp = computed.get_db_prep_value(objs[0].computed_at, connection) if objs else None
-    rows = [tuple(stamp if a == "computed_at" else getattr(o, a) for a in attnames) for o in objs]
+    n = len(COMPLIANCE_COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(sql, [period, *ids])
+        return {
+            r[0]: (r[1], tuple(r[2 : 2 + n]), r[2 + n :] if r[2 + n] is not None else None)
+            for r in cur.fetchall()
+        }
+
+
+def _mysql_values(rows: list[tuple]) -> str:
+    """``(…),(…)`` for a multi-row INSERT on MariaDB. Integers are written as numerals and the
+    few distinct strings (period, status, mode, time stamp) are escaped once by the driver;
+    escaping 1.5 million values one by one took about as long as the insert itself (ADR 0036)."""
+    escape = connection.connection.literal
+    escaped = {}
+
+    def literal(value) -> str:
+        if value is None:
+            return "NULL"
+        if type(value) is int:
+            return str(value)
+        if value not in escaped:
+            escaped[value] = escape(value).decode()
+        return escaped[value]
+
+    return ",".join(["(" + ",".join([literal(v) for v in row]) + ")" for row in rows])
+
+
+def _upsert_compliance(rows: list[tuple], progress) -> None:
+    """Insert or update ``MonthlyCompliance`` rows ``(employee_id, period, *COMPLIANCE_COLUMNS,
+    computed_at)`` by the unique (employee, period), ``UPSERT_BATCH`` per statement: MariaDB
+    ``INSERT … ON DUPLICATE KEY UPDATE``; SQLite and PostgreSQL ``INSERT … ON CONFLICT DO
+    UPDATE`` through the driver's ``executemany``."""
+    table = MonthlyCompliance._meta.db_table
+    columns = ["employee_id", "period", *COMPLIANCE_COLUMNS, "computed_at"]
+    updated = columns[2:]
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
+    mysql = connection.vendor == "mysql"
+    if mysql:
+        upsert = " ON DUPLICATE KEY UPDATE " + ", ".join(f"{c} = VALUES({c})" for c in updated)
+    else:
+        upsert = " ON CONFLICT (employee_id, period) DO UPDATE SET " + ", ".join(
+            f"{c} = excluded.{c}" for c in updated
+        )
+        single = f"{insert} ({', '.join(['%s'] * len(columns))}){upsert}"
     with connection.cursor() as cur:
         for i in range(0, len(rows), UPSERT_BATCH):
-            cur.executemany(sql, rows[i : i + UPSERT_BATCH])
+            batch = rows[i : i + UPSERT_BATCH]
+            if mysql:
+                cur.execute(f"{insert} {_mysql_values(batch)}{upsert}")
+            else:
+                cur.executemany(single, batch)
             if progress:
-                progress("write", min(i + UPSERT_BATCH, len(rows)), len(rows))
+                progress("write", i + len(batch), len(rows))
 
 
-def _upsert_draft_deductions(period: str, stamp, employee_ids) -> None:
-    """Version-1 draft deductions from the compliance rows just written: one INSERT … SELECT.
-    ``updated_at`` moves only when the amount or mode changes, so e-TPP's incremental export
-    sees real changes only."""
+def _upsert_draft_deductions(period: str, stamp) -> None:
+    """Version-1 draft deductions from the compliance rows written by this run (those with its
+    ``computed_at``): one INSERT … SELECT. ``updated_at`` moves only when the amount or mode
+    changes, so e-TPP's incremental export sees real changes only."""
     ded = TppDeduction._meta.db_table
     mc = MonthlyCompliance._meta.db_table
-    where_ids, ids = engine._id_filter("m.employee_id", employee_ids)
     select = (
         f"SELECT m.employee_id, m.period, m.id, m.sanction_mode, m.deduction_amount, 'draft', 1,"  # noqa: S608
-        f" '', '', %s, %s FROM {mc} m WHERE m.period = %s AND m.computed_at = %s{where_ids}"
+        f" '', '', %s, %s FROM {mc} m WHERE m.period = %s AND m.computed_at = %s"
     )
     cols = (
         "employee_id, period, compliance_id, sanction_mode, deduction_amount, status, version,"
@@ -201,19 +236,63 @@ def _upsert_draft_deductions(period: str, stamp, employee_ids) -> None:
             " compliance_id = excluded.compliance_id, sanction_mode = excluded.sanction_mode,"
             " deduction_amount = excluded.deduction_amount"
         )
-    # Raw SQL: the datetime goes in the backend's own format (SQLite keeps naive UTC text).
-    stamp = connection.ops.adapt_datetimefield_value(stamp)
+    stamp = engine._db_datetime(stamp)
     with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {ded} ({cols}) {select}{upsert}", [stamp, stamp, period, stamp, *ids]
+        cur.execute(f"INSERT INTO {ded} ({cols}) {select}{upsert}", [stamp, stamp, period, stamp])
+
+
+def _write_results(*, period: str, rule, results, stamp, employee_ids, progress) -> dict:
+    """Write what changed (ADR 0036): read the stored rows of the period once, compare in
+    Python, upsert only new or changed compliance rows (and those whose draft deduction is
+    missing or differs), derive their deductions in SQL, and on a full run delete the rows of
+    employees no longer in scope. A re-run with nothing changed writes nothing."""
+    stored = _stored_results(period, employee_ids)
+    db_stamp = engine._db_datetime(stamp)
+    mode = rule.sanction_mode
+    to_write = []
+    for r in results:
+        values = (
+            rule.pk,
+            r.employee_class_id,
+            r.tpp_ceiling,
+            r.active_days,
+            r.period_days,
+            r.required_spend,
+            r.verified_spend,
+            r.pending_spend,
+            r.shortfall,
+            r.status,
+            mode,
+            r.deduction_amount,
         )
+        old = stored.pop(r.employee_id, None)
+        if old is not None and old[1] == values and old[2] == (old[0], mode, r.deduction_amount):
+            continue
+        to_write.append((r.employee_id, period, *values, db_stamp))
+    if to_write:
+        _upsert_compliance(to_write, progress)
+        _upsert_draft_deductions(period, stamp)
+    removed = 0
+    if employee_ids is None and stored:
+        # Employees no longer in scope (e.g. an end date entered late): their rows go.
+        gone = sorted(stored)
+        for i in range(0, len(gone), UPSERT_BATCH):
+            chunk = gone[i : i + UPSERT_BATCH]
+            TppDeduction.objects.filter(
+                period=period, status=DeductionStatus.DRAFT, employee_id__in=chunk
+            ).delete()
+            removed += MonthlyCompliance.objects.filter(
+                period=period, employee_id__in=chunk
+            ).delete()[0]
+    return {"written": len(to_write), "removed": removed}
 
 
 @transaction.atomic
 def compute_period(*, period: str, actor=None, employee_ids=None, progress=None) -> dict:
     """Compute every employee's result and draft deduction for ``period`` (or only
-    ``employee_ids``). Idempotent; updates in place; refused once the period is locked. The
-    number of queries does not depend on the number of employees (one per 5,000 rows written)."""
+    ``employee_ids``). Idempotent: writes only what changed (ADR 0036); refused once the period
+    is locked. The number of queries does not depend on the number of employees (one more per
+    ``UPSERT_BATCH`` rows written, one more per batch of removed rows)."""
     validate_period(period)
     _require_admin(actor)
     period_get_or_default(period)
@@ -225,37 +304,16 @@ def compute_period(*, period: str, actor=None, employee_ids=None, progress=None)
         progress("evaluate", 0, 0)
     results = engine.evaluate(period=p, rule=rule, employee_ids=employee_ids)
     stamp = timezone.now()
-    objs = [
-        MonthlyCompliance(
-            employee_id=r.employee_id,
-            period=period,
-            rule_id=rule.pk,
-            employee_class_id=r.employee_class_id,
-            tpp_ceiling=r.tpp_ceiling,
-            active_days=r.active_days,
-            period_days=r.period_days,
-            required_spend=r.required_spend,
-            verified_spend=r.verified_spend,
-            pending_spend=r.pending_spend,
-            shortfall=r.shortfall,
-            status=r.status,
-            sanction_mode=rule.sanction_mode,
-            deduction_amount=r.deduction_amount,
-            computed_at=stamp,
-        )
-        for r in results
-    ]
-    _upsert_compliance(objs, progress)
-    _upsert_draft_deductions(period, stamp, employee_ids)
-    removed = 0
+    written = _write_results(
+        period=period,
+        rule=rule,
+        results=results,
+        stamp=stamp,
+        employee_ids=employee_ids,
+        progress=progress,
+    )
+    removed = written["removed"]
     if employee_ids is None:
-        # Employees no longer in scope (e.g. an end date entered late): their rows go.
-        TppDeduction.objects.filter(period=period, status=DeductionStatus.DRAFT).exclude(
-            compliance__computed_at=stamp
-        ).delete()
-        removed, _ = (
-            MonthlyCompliance.objects.filter(period=period).exclude(computed_at=stamp).delete()
-        )
         p.status = PeriodStatus.COMPUTED
         p.computed_at = stamp
         p.rule = rule
@@ -277,6 +335,7 @@ def compute_period(*, period: str, actor=None, employee_ids=None, progress=None)
         period=period,
         employee=employee_ids[0] if employee_ids and len(employee_ids) == 1 else None,
         actor=actor,
+        written=written["written"],
         **{k: v for k, v in stats.items() if k != "period"},
     )
     return stats
