@@ -10,18 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ebakul.accounts.forms import MSG_LOCKED, LockoutMixin
 from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases.models import PaymentMethod
 from ebakul.purchases.receipts import MSG_RECEIPT_NOT_IMAGE, MSG_RECEIPT_REQUIRED, validate_receipt
 
-from . import security
-
-MSG_LOCKED = _(
-    "Too many failed login attempts. For your security this account is locked on this device "
-    "for %(minutes)s minutes. Try again later or reset your password."
-)
+__all__ = ["MSG_LOCKED"]  # re-exported: the portal's login messages live with its forms
 MSG_BAD_LOGIN = _("The NIP / username or the password is wrong. Check both and try again.")
 MSG_MERCHANT_NOT_SELECTABLE = _(
     "This business cannot be chosen: only verified local businesses count. Pick one from the list."
@@ -36,7 +32,7 @@ DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUT_SECONDS = "%Y-%m-%dT%H:%M:%S"
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(LockoutMixin, auth_forms.AuthenticationForm):
     """Employees log in with their NIP, merchants and staff with their username."""
 
     username = auth_forms.UsernameField(
@@ -53,30 +49,6 @@ class LoginForm(auth_forms.AuthenticationForm):
         "invalid_login": MSG_BAD_LOGIN,
         "inactive": _("This account is inactive."),
     }
-
-    def clean(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        ip = security.client_ip(self.request)
-        if username and security.is_locked(username, ip):
-            raise ValidationError(
-                MSG_LOCKED,
-                code="locked",
-                params={"minutes": max(1, security.lockout_seconds() // 60)},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError as exc:
-            if username and getattr(exc, "code", None) == "invalid_login":
-                failures = security.register_failure(username, ip)
-                if failures >= security.max_failures():
-                    raise ValidationError(
-                        MSG_LOCKED,
-                        code="locked",
-                        params={"minutes": max(1, security.lockout_seconds() // 60)},
-                    ) from exc
-            raise
-        security.clear_failures(username, ip)
-        return cleaned
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

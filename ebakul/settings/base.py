@@ -214,6 +214,7 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "DASHBOARD_CALLBACK": "ebakul.reports.dashboard.dashboard_callback",
     "SIDEBAR": SIDEBAR,
+    "LOGIN": {"form": "ebakul.accounts.forms.DeskLoginForm"},
 }
 
 # --- Programme ------------------------------------------------------------------------------

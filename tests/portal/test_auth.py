@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from ebakul.accounts import lockout as security
 from ebakul.accounts import roles
-from ebakul.portal import security
 from ebakul.portal.forms import MSG_BAD_LOGIN
 from tests.factories import EmployeeFactory, UserFactory
 

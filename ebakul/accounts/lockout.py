@@ -32,7 +32,7 @@ def client_ip(request) -> str:
 
 def _key(username: str, ip: str) -> str:
     raw = f"{(username or '').strip().casefold()}|{ip}".encode()
-    return "portal:login-fail:" + hashlib.sha256(raw).hexdigest()
+    return "login-fail:" + hashlib.sha256(raw).hexdigest()
 
 
 def is_locked(username: str, ip: str) -> bool:
