@@ -11,6 +11,7 @@ from ebakul.accounts import roles
 from ebakul.core.errors import ConflictError, DomainError, PeriodLockedError, PermissionDeniedError
 from ebakul.core.periods import WIB, period_of, validate_period
 from ebakul.core.services import notify
+from ebakul.purchases.models import Purchase
 
 from . import engine
 from .models import (
@@ -362,8 +363,22 @@ def lock_period(*, period: str, actor=None, progress=None) -> dict:
     p.locked_at = now
     p._history_user = actor
     p.save()
-    _event("locked", period=period, actor=actor, finalised=finalised)
-    return {"period": period, "already_locked": False, "finalised": finalised}
+    # Purchases of a locked period can no longer be acted on: take them out of the verifiers'
+    # queues ("Tugas saya") instead of leaving work nobody can do.
+    from ebakul.workflow.models import DocumentType
+    from ebakul.workflow.services import assignments_end
+
+    ended = assignments_end(
+        document_type=DocumentType.PURCHASE,
+        object_ids=Purchase.objects.filter(period=period).values("pk"),
+    )
+    _event("locked", period=period, actor=actor, finalised=finalised, assignments_ended=ended)
+    return {
+        "period": period,
+        "already_locked": False,
+        "finalised": finalised,
+        "assignments_ended": ended,
+    }
 
 
 # --- Deductions after the lock ---------------------------------------------------------------

@@ -287,6 +287,15 @@ def _active_assignments(key: str, object_id: int):
     return Assignment.objects.filter(document_type=key, object_id=object_id, active=True)
 
 
+def assignments_end(*, document_type: str, object_ids) -> int:
+    """End the open assignments of many documents at once (one UPDATE); ``object_ids`` may be a
+    values() queryset. Used when the documents can no longer be acted on, e.g. their period was
+    locked. Returns how many assignments ended."""
+    return Assignment.objects.filter(
+        document_type=document_type, object_id__in=object_ids, active=True
+    ).update(active=False, ended_at=timezone.now())
+
+
 def _sync_assignment(wf: Compiled, document) -> Assignment | None:
     key = documents.document_key(document)
     state = wf.states.get(document.status)

@@ -212,3 +212,32 @@ def test_employee_progress(ctx, employee_user):
     ctx.buy(employee, 380_000)
     locked = selectors.employee_progress(employee=employee, period=PERIOD)
     assert (locked["verified"], locked["submissions_open"]) == (120_000, False)
+
+
+def test_lock_takes_the_periods_purchases_out_of_the_verifiers_queues(ctx, verifier):
+    from django.contrib.auth.models import Group
+
+    from ebakul.accounts import roles
+    from ebakul.workflow.models import Assignment, DocumentType
+
+    employee = ctx.employee()
+    waiting = ctx.buy(employee, 50_000, status="merchant_confirmed")
+    next_month = ctx.buy(employee, 50_000, status="merchant_confirmed", at=wib(2027, 2, 3, 9, 0))
+    group = Group.objects.get(name=roles.VERIFIER)
+    for purchase in (waiting, next_month):
+        Assignment.objects.create(
+            document_type=DocumentType.PURCHASE,
+            object_id=purchase.pk,
+            assignee=verifier,
+            group=group,
+        )
+
+    stats = services.lock_period(period=PERIOD)
+
+    assert stats["assignments_ended"] == 1
+    open_ids = set(Assignment.objects.filter(active=True).values_list("object_id", flat=True))
+    assert open_ids == {next_month.pk}  # only the locked period's purchase left the queue
+    ended = Assignment.objects.get(object_id=waiting.pk)
+    assert ended.ended_at is not None
+    event = ComplianceEvent.objects.get(kind="locked", period=PERIOD)
+    assert event.data["assignments_ended"] == 1
