@@ -7,9 +7,8 @@ from tests.demo.conftest import SMALL, run_seed
 def test_demo_waiting_documents_are_assigned_round_robin(ref):
     out = run_seed(**SMALL)
     assert "workflow:" in out
-    from ebakul.core.demo import demo_purchases
-
     from ebakul.compliance.models import Period
+    from ebakul.core.demo import demo_purchases
 
     locked = Period.objects.filter(status="locked").values("period")
     # Waiting purchases of open periods are in the queues; the close took locked months out.
