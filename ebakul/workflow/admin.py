@@ -78,11 +78,19 @@ class WorkflowAdminMixin:
         key = documents.document_key(obj)
         wf = services.load_workflow(key)
         labels = wf.state_label if wf else (lambda code: code)
+
+        def action_label(event) -> str:
+            # The transition taken from that state (one code may leave several states).
+            if wf is None:
+                return event.action
+            taken = wf.transition(event.from_state, event.action)
+            return taken.label if taken else wf.transition_label(event.action)
+
         history = [
             {
                 "at": e.created_at,
                 "actor": e.actor.get_username() if e.actor else _("System"),
-                "action": e.action,
+                "action": action_label(e),
                 "from_state": labels(e.from_state) if e.from_state else "",
                 "to_state": labels(e.to_state),
                 "comment": e.comment,
