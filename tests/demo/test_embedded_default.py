@@ -2,45 +2,22 @@
 The rest of the suite runs on MariaDB, so this test runs the demo set-up end to end on SQLite in a
 separate process and reads the result back from the SQLite file."""
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+from tests.embedded import manage
 
 
 @pytest.fixture(scope="module")
 def sqlite_demo(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("embedded")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "EBAKUL_REQUIRE_MARIADB"}
-    }
-    env.update(DJANGO_SETTINGS_MODULE="ebakul.settings.local", EBAKUL_DATA_DIR=str(data_dir))
     for args in (
         ("migrate", "-v0"),
         ("setup_reference",),
         ("seed_demo", "--employees", "40", "--merchants", "12"),
     ):
-        result = _manage(env, *args)
+        result = manage(data_dir, *args)
         assert result.returncode == 0, result.stdout + result.stderr
     return data_dir / "ebakul.sqlite3", result.stdout
 
