@@ -69,6 +69,19 @@ def hbar_chart(
     return _svg(width, height, body, title)
 
 
+def _y_grid(*, left, right, top_pad, plot_h, top, fmt) -> list[str]:
+    """Horizontal grid lines at 0, half and the top, labelled on the left."""
+    lines = []
+    for frac in (0, 0.5, 1):
+        y = top_pad + plot_h * (1 - frac)
+        lines.append(
+            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
+            f"{escape(fmt(top * frac))}</text>"
+        )
+    return lines
+
+
 def column_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
@@ -88,14 +101,7 @@ def column_chart(
     top = max((float(v) for _n, values in series for v in values), default=0) or 1
     slot = plot_w / len(labels)
     bar_w = max(1.0, slot * 0.8 / len(series))
-    body = []
-    for frac in (0, 0.5, 1):
-        y = top_pad + plot_h * (1 - frac)
-        body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(fmt(top * frac))}</text>"
-        )
+    body = _y_grid(left=left, right=width - right, top_pad=top_pad, plot_h=plot_h, top=top, fmt=fmt)
     for s, (name, values) in enumerate(series):
         color = PALETTE[s % len(PALETTE)]
         for i, value in enumerate(values):
@@ -141,14 +147,7 @@ def line_chart(
     values_all = [float(v) for _n, vals in series for v in vals if v is not None]
     top = top or (max(values_all, default=0) or 1)
     step = plot_w / max(1, len(labels) - 1)
-    body = []
-    for frac in (0, 0.5, 1):
-        y = top_pad + plot_h * (1 - frac)
-        body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{escape(fmt(top * frac))}</text>"
-        )
+    body = _y_grid(left=left, right=width - right, top_pad=top_pad, plot_h=plot_h, top=top, fmt=fmt)
     for s, (name, values) in enumerate(series):
         color = PALETTE[s % len(PALETTE)]
         points = []
