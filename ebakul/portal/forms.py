@@ -51,23 +51,24 @@ class LoginForm(LockoutMixin, auth_forms.AuthenticationForm):
     }
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        # The forced change at first login is done once the user picked a password.
-        user.must_change_password = False
-        if commit:
-            user.save(update_fields=["password", "must_change_password"])
-        return user
+class ClearsForcedChangeMixin:
+    """The forced change at first login is done once the user picked a password (by changing
+    it or by a reset link)."""
 
-
-class SetPasswordForm(auth_forms.SetPasswordForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.must_change_password = False
         if commit:
             user.save(update_fields=["password", "must_change_password"])
         return user
+
+
+class PasswordChangeForm(ClearsForcedChangeMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(ClearsForcedChangeMixin, auth_forms.SetPasswordForm):
+    pass
 
 
 class MerchantAccountForm(forms.Form):
