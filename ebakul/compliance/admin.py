@@ -26,7 +26,7 @@ from ebakul.core.admin_base import (
 )
 from ebakul.core.errors import DomainError
 from ebakul.core.money import format_rupiah
-from ebakul.purchases.models import Purchase
+from ebakul.purchases.models import Purchase, PurchaseStatus
 
 from . import rules, selectors, services
 from .jobs import run_job
@@ -442,6 +442,10 @@ class TppDeductionAdmin(ReadOnlyAdminMixin, DeskHistoryAdmin):
         return _rp(obj.deduction_amount)
 
 
+def _purchase_status(code: str) -> str:
+    return str(dict(PurchaseStatus.choices).get(code, code))
+
+
 class AppealDecisionForm(forms.Form):
     """The verifier's decision. Only shapes the input: the service enforces every rule (a note
     for both outcomes, a remedy that changes the result for an acceptance)."""
@@ -477,7 +481,7 @@ class AppealDecisionForm(forms.Form):
     def __init__(self, *args, purchases=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purchase"].choices = [("", "—")] + [
-            (p.pk, f"{p.document_number} · {_rp(p.amount)} · {p.get_status_display()}")
+            (p.pk, f"{p.document_number} · {_rp(p.amount)} · {_purchase_status(p.status)}")
             for p in purchases
         ]
 
