@@ -168,6 +168,20 @@ class ClassAmountInline(TabularInline):
     has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
 
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(_copied_class_amounts(request)) if obj is None else 0
+
+
+def _copied_class_amounts(request) -> list[dict]:
+    """The fixed amounts of the rule a new version is copied from (``?copy=<id>``)."""
+    source = request.GET.get("copy")
+    if request.method != "GET" or not str(source).isdigit():
+        return []
+    return [
+        {"employee_class": c.employee_class_id, "fixed_amount": c.fixed_amount}
+        for c in SpendingRuleClassAmount.objects.filter(rule_id=source).order_by("id")
+    ]
+
 
 @admin.register(SpendingRule)
 class SpendingRuleAdmin(DeskHistoryAdmin):
@@ -227,6 +241,14 @@ class SpendingRuleAdmin(DeskHistoryAdmin):
         if obj is not None and rules.rule_in_use(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj.pk is None and isinstance(inline, ClassAmountInline):
+            copied = _copied_class_amounts(request)
+            if copied:
+                kwargs["initial"] = copied
+        return kwargs
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -76,10 +76,20 @@ def test_a_used_rule_is_read_only_in_the_desk(desk, computed):
 
 def test_a_new_version_is_saved_after_its_impact_was_shown_and_confirmed(desk, computed):
     start = period_first_day(next_period(computed))
+    from ebakul.compliance.models import SpendingRuleClassAmount
+    from ebakul.employees.models import EmployeeClass
+
+    klass = EmployeeClass.objects.get(number=14)
+    SpendingRuleClassAmount.objects.create(
+        rule=seeded(), employee_class=klass, fixed_amount=1_000_001
+    )
     url = reverse("admin:compliance_spendingrule_add")
     form_page = desk.get(url + f"?copy={seeded().pk}")
     assert form_page.status_code == 200
     assert form_page.context["adminform"].form.initial["effective_from"] == start
+    assert form_page.context["adminform"].form.initial["rate_percent"] == "10"
+    # the fixed amounts per class are copied into the new version's inline
+    assert 'value="1000001"' in form_page.content.decode()
     count = SpendingRule.objects.count()
 
     first = desk.post(url, form_data(start))
