@@ -35,6 +35,7 @@ from .models import (
     AppealRemedy,
     AppealStatus,
     ComplianceEvent,
+    DeductionAdjustment,
     Exemption,
     JobRun,
     JobRunStatus,
@@ -597,6 +598,26 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
             "has_evidence": bool(appeal.evidence),
         }
         return TemplateResponse(request, "compliance/admin/appeal_page.html", context)
+
+
+@admin.register(DeductionAdjustment)
+class DeductionAdjustmentAdmin(ReadOnlyAdminMixin, DeskHistoryAdmin):
+    """Reductions granted by accepted appeals (ADR 0106): recorded only by ``appeal_decide``."""
+
+    list_display = ("period", "employee", "amount_display", "reason", "appeal", "created_by")
+    list_filter = (PeriodFilter,)
+    search_fields = ("employee__nip", "employee__name", "reason")
+    list_select_related = ("employee", "appeal", "created_by")
+
+    def get_queryset(self, request):
+        return self.scoped(
+            request,
+            selectors._scope(DeductionAdjustment.objects.select_related("employee"), request.user),
+        )
+
+    @display(description=_("reduction"), ordering="amount")
+    def amount_display(self, obj):
+        return _rp(obj.amount)
 
 
 @admin.register(JobRun)

@@ -156,3 +156,20 @@ def test_home_shows_a_rejection(client, employee_user, appeal, verifier):
     html = client.get(reverse("portal:employee_home")).content.decode()
     assert 'data-state="rejected"' in html and "Bukti tidak terbaca" in html
     assert reverse("portal:appeal") not in html
+
+
+def test_adjustments_are_listed_read_only_in_the_desk(client, admin_user, appeal, verifier):
+    services.appeal_decide(
+        appeal=appeal,
+        accept=True,
+        note="Nota sah",
+        actor=verifier,
+        remedy="reduction",
+        amount=100_000,
+        reason="Gangguan aplikasi",
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:compliance_deductionadjustment_changelist"))
+    assert page.status_code == 200
+    assert "Gangguan aplikasi" in page.content.decode() and "Rp100.000" in page.content.decode()
+    assert client.get(reverse("admin:compliance_deductionadjustment_add")).status_code == 403
