@@ -65,7 +65,7 @@ class SpendingRuleForm(forms.ModelForm):
         help_text=_("For example 10 or 7,5."),
     )
     confirm_impact = forms.BooleanField(
-        label=_("I have checked the impact shown above"), required=False
+        label=_("I have checked the impact shown above the form"), required=False
     )
     preview_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -153,8 +153,7 @@ class SpendingRuleForm(forms.ModelForm):
             self.data.pop("confirm_impact", None)
             self.add_error(
                 "confirm_impact",
-                _("%(preview)s Check it, tick the box and save again.")
-                % {"preview": self.preview["text"]},
+                _("Check the impact shown above the form, tick the box and save again."),
             )
         return data
 
@@ -190,6 +189,7 @@ class SpendingRuleAdmin(DeskHistoryAdmin):
     "Simpan"); a change is a new version ("Buat versi baru") from the first open period on."""
 
     form = SpendingRuleForm
+    change_form_before_template = "compliance/admin/rule_impact.html"
     list_display = (
         "effective_from",
         "name",

@@ -93,3 +93,36 @@ def test_appeal_accepted_with_a_reduction(ref, open_page, live_server, verifier,
         100_000,
         "Gangguan aplikasi 3 hari",
     )
+
+
+def test_a_used_rule_is_read_only_and_a_new_version_shows_its_impact(ref, open_page, admin_user):
+    from ebakul.compliance import services
+    from ebakul.compliance.models import SpendingRule
+    from ebakul.core.periods import next_period, period_first_day
+
+    period = w.period()
+    w.employee()  # short: Rp500.000
+    services.compute_period(period=period)
+    seeded = SpendingRule.objects.order_by("effective_from").first()
+
+    desk = open_page(DESKTOP)
+    login(desk, admin_user.username)
+    desk.goto(f"/desk/compliance/spendingrule/{seeded.pk}/change/")
+    expect(desk.locator('button[name="_save"]')).to_have_count(0)
+    desk.locator("#rule-new-version").click()
+    desk.wait_for_load_state()
+    desk.get_by_label("Tarif (persen dari pagu TPP)").fill("7,5")
+    desk.locator('button[name="_save"]').first.click()
+    desk.wait_for_load_state()
+    impact = desk.locator("#rule-impact")
+    expect(impact).to_contain_text("1 pegawai kurang")
+    expect(desk.locator("#impact-new-total")).to_have_text("Rp375.000")
+    shot(desk, "h6-04-rule-new-version-impact")
+    assert SpendingRule.objects.count() == 1
+
+    desk.get_by_label("Saya sudah memeriksa dampak di atas").check()
+    desk.locator('button[name="_save"]').first.click()
+    desk.wait_for_load_state()
+    rule = SpendingRule.objects.get(effective_from=period_first_day(next_period(period)))
+    assert rule.rate_bp == 750
+    assert rule.name.startswith("7,5% dari pagu TPP, minimal Rp300.000, sejak 1 ")
