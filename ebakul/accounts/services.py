@@ -16,6 +16,9 @@ ROLE_PERMISSIONS = {
         "change_umkmmerchant",
         "view_purchase",
         "change_purchase",
+        # appeals are decided by verifiers on the appeal page (ADR 0106)
+        "view_appeal",
+        "change_appeal",
     ],
     roles.UNIT_OPERATOR: [
         "view_employee",

@@ -95,6 +95,13 @@ class DeductionRowSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DEDUCTION_STATUSES)
     version = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
+    adjustment_amount = serializers.IntegerField(
+        help_text="Reduction granted by accepted appeals, already subtracted from "
+        "deduction_amount (0 when none)."
+    )
+    adjustment_reason = serializers.CharField(
+        allow_blank=True, help_text="The reasons of those reductions (empty when none)."
+    )
 
 
 class DeductionPageSerializer(serializers.Serializer):

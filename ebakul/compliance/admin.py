@@ -1,7 +1,17 @@
 """The desk for compliance: rules are edited, results are read, periods move by actions that
 call services (under the job lock, recorded as JobRun rows)."""
 
+import hashlib
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
@@ -16,12 +26,16 @@ from ebakul.core.admin_base import (
 )
 from ebakul.core.errors import DomainError
 from ebakul.core.money import format_rupiah
+from ebakul.purchases.models import Purchase, PurchaseStatus
 
-from . import selectors, services
+from . import rules, selectors, services
 from .jobs import run_job
 from .models import (
     Appeal,
+    AppealRemedy,
+    AppealStatus,
     ComplianceEvent,
+    DeductionAdjustment,
     Exemption,
     JobRun,
     JobRunStatus,
@@ -34,18 +48,148 @@ from .models import (
 )
 from .tasks import JOB_COMPUTE, JOB_LOCK
 
+MSG_APPEAL_DECIDED_OK = _("The appeal was decided; the employee has been notified.")
+
 
 def _rp(value):
     return format_rupiah(value)
+
+
+class SpendingRuleForm(forms.ModelForm):
+    """The rule form of the desk: the rate as a percentage ("10", "7,5"), and an impact preview
+    that must be seen (and confirmed) before a rule is saved (ADR 0105)."""
+
+    rate_percent = forms.CharField(
+        label=_("rate (percent of the TPP ceiling)"),
+        max_length=8,
+        help_text=_("For example 10 or 7,5."),
+    )
+    confirm_impact = forms.BooleanField(
+        label=_("I have checked the impact shown above the form"), required=False
+    )
+    preview_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SpendingRule
+        fields = (
+            "effective_from",
+            "name",
+            "note",
+            "floor_amount",
+            "rounding_mode",
+            "rounding_unit",
+            "sanction_mode",
+            "proportional_cap_bp",
+            "submission_close_day",
+            "verification_close_day",
+            "appeal_close_day",
+            "close_time",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()  # the preview token is written back for the next POST
+        if self.instance.pk and not self.is_bound:
+            self.initial["rate_percent"] = rules.bp_to_percent(self.instance.rate_bp)
+        if "name" in self.fields:
+            self.fields["name"].help_text = _(
+                "Leave empty to have the name generated in Indonesian from the numbers."
+            )
+        self.preview = None
+
+    def clean_rate_percent(self):
+        value = self.cleaned_data["rate_percent"]
+        self.rate_bp = rules.percent_to_bp(value)
+        return value
+
+    def _class_amounts(self) -> dict[int, int]:
+        """The fixed amounts typed in the inline (read from the POST, for the preview)."""
+        prefix = "class_amounts"
+        out = {}
+        try:
+            total = int(self.data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        except ValueError:
+            return out
+        for i in range(total):
+            row = f"{prefix}-{i}-"
+            if self.data.get(row + "DELETE"):
+                continue
+            cls, amount = self.data.get(row + "employee_class"), self.data.get(row + "fixed_amount")
+            if str(cls or "").isdigit() and str(amount or "").isdigit():
+                out[int(cls)] = int(amount)
+        return out
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not data.get("effective_from"):
+            return data
+        earliest = rules.earliest_new_version_date()
+        if earliest and data["effective_from"] < earliest:
+            self.add_error("effective_from", rules.backdated_message())
+            return data
+        values = {
+            name: data[name]
+            for name in (
+                "effective_from",
+                "floor_amount",
+                "rounding_mode",
+                "rounding_unit",
+                "sanction_mode",
+                "proportional_cap_bp",
+            )
+            if name in data
+        }
+        values["rate_bp"] = self.rate_bp
+        class_amounts = self._class_amounts()
+        self.preview = rules.impact_preview(class_amounts=class_amounts, **values)
+        token = hashlib.sha256(
+            repr(
+                (sorted((k, str(v)) for k, v in values.items()), sorted(class_amounts.items()))
+            ).encode()
+        ).hexdigest()[:16]
+        if not (data.get("confirm_impact") and data.get("preview_token") == token):
+            self.data["preview_token"] = token
+            self.data.pop("confirm_impact", None)
+            self.add_error(
+                "confirm_impact",
+                _("Check the impact shown above the form, tick the box and save again."),
+            )
+        return data
 
 
 class ClassAmountInline(TabularInline):
     model = SpendingRuleClassAmount
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not rules.rule_in_use(obj)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(_copied_class_amounts(request)) if obj is None else 0
+
+
+def _copied_class_amounts(request) -> list[dict]:
+    """The fixed amounts of the rule a new version is copied from (``?copy=<id>``)."""
+    source = request.GET.get("copy")
+    if request.method != "GET" or not str(source).isdigit():
+        return []
+    return [
+        {"employee_class": c.employee_class_id, "fixed_amount": c.fixed_amount}
+        for c in SpendingRuleClassAmount.objects.filter(rule_id=source).order_by("id")
+    ]
+
 
 @admin.register(SpendingRule)
 class SpendingRuleAdmin(DeskHistoryAdmin):
+    """Rules are versions: a rule used by a computed or locked period is shown read-only (no
+    "Simpan"); a change is a new version ("Buat versi baru") from the first open period on."""
+
+    form = SpendingRuleForm
+    change_form_before_template = "compliance/admin/rule_impact.html"
     list_display = (
         "effective_from",
         "name",
@@ -54,32 +198,112 @@ class SpendingRuleAdmin(DeskHistoryAdmin):
         "rounding_mode",
         "rounding_unit",
         "sanction_mode",
+        "in_use_display",
     )
     inlines = [ClassAmountInline]
-    fieldsets = (
-        (None, {"fields": ("effective_from", "name", "note")}),
-        (_("Minimum"), {"fields": ("rate_bp", "floor_amount", "rounding_mode", "rounding_unit")}),
-        (_("Sanction"), {"fields": ("sanction_mode", "proportional_cap_bp")}),
-        (
-            _("Calendar"),
-            {
-                "fields": (
-                    "submission_close_day",
-                    "verification_close_day",
-                    "appeal_close_day",
-                    "close_time",
-                )
-            },
-        ),
-    )
+    readonly_fields = ("new_version_link",)
+
+    def get_fieldsets(self, request, obj=None):
+        used = obj is not None and rules.rule_in_use(obj)
+        first = ("effective_from", "name", "note") + (("new_version_link",) if used else ())
+        rate = "rate_display" if used else "rate_percent"
+        sets = [
+            (None, {"fields": first}),
+            (_("Minimum"), {"fields": (rate, "floor_amount", "rounding_mode", "rounding_unit")}),
+            (_("Sanction"), {"fields": ("sanction_mode", "proportional_cap_bp")}),
+            (
+                _("Calendar"),
+                {
+                    "fields": (
+                        "submission_close_day",
+                        "verification_close_day",
+                        "appeal_close_day",
+                        "close_time",
+                    )
+                },
+            ),
+        ]
+        if not used:
+            sets.append((_("Impact"), {"fields": ("confirm_impact", "preview_token")}))
+        return sets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and rules.rule_in_use(obj):
+            fields.append("rate_display")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and rules.rule_in_use(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and rules.rule_in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if obj.pk is None and isinstance(inline, ClassAmountInline):
+            copied = _copied_class_amounts(request)
+            if copied:
+                kwargs["initial"] = copied
+        return kwargs
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        source = request.GET.get("copy")
+        rule = SpendingRule.objects.filter(pk=source).first() if str(source).isdigit() else None
+        if rule is not None:
+            for name in rules.RULE_FIELDS:
+                if name not in ("effective_from", "name", "rate_bp"):
+                    initial[name] = getattr(rule, name)
+            initial["rate_percent"] = rules.bp_to_percent(rule.rate_bp)
+        else:
+            initial.setdefault("rate_percent", "10")
+        earliest = rules.earliest_new_version_date()
+        if earliest:
+            initial.setdefault("effective_from", earliest)
+        return initial
+
+    def _values(self, form, *, changed_only: bool) -> dict:
+        values = form_values(form, changed_only=changed_only)
+        if not changed_only or "rate_percent" in form.changed_data:
+            values["rate_percent"] = form.cleaned_data["rate_percent"]
+        return values
+
+    def service_create(self, request, obj, form):
+        return rules.rule_create(actor=request.user, **self._values(form, changed_only=False))
+
+    def service_update(self, request, obj, form):
+        return rules.rule_update(
+            rule=obj, actor=request.user, **self._values(form, changed_only=True)
+        )
 
     @display(description=_("rate"), ordering="rate_bp")
     def rate_display(self, obj):
-        return f"{obj.rate_bp / 100:g}%"
+        return f"{rules.bp_to_percent(obj.rate_bp)}%"
 
     @display(description=_("floor"), ordering="floor_amount")
     def floor_display(self, obj):
         return _rp(obj.floor_amount)
+
+    @display(description=_("used by computed periods"), boolean=True)
+    def in_use_display(self, obj):
+        return rules.rule_in_use(obj)
+
+    @display(description=_("new version"))
+    def new_version_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:compliance_spendingrule_add") + f"?copy={obj.pk}"
+        return format_html(
+            '<a class="font-semibold text-primary-600" id="rule-new-version" href="{}">{}</a> {}',
+            url,
+            _("Create a new version"),
+            _("(this rule was used by a computed or locked period and stays as it is)"),
+        )
 
 
 def _run_period_job(modeladmin, request, queryset, job, service):
@@ -241,23 +465,60 @@ class TppDeductionAdmin(ReadOnlyAdminMixin, DeskHistoryAdmin):
         return _rp(obj.deduction_amount)
 
 
+def _purchase_status(code: str) -> str:
+    return str(dict(PurchaseStatus.choices).get(code, code))
+
+
+class AppealDecisionForm(forms.Form):
+    """The verifier's decision. Only shapes the input: the service enforces every rule (a note
+    for both outcomes, a remedy that changes the result for an acceptance)."""
+
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("note to the employee"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    remedy = forms.ChoiceField(
+        label=_("remedy (when accepting)"),
+        choices=AppealRemedy.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    purchase = forms.TypedChoiceField(
+        label=_("purchase to count"), required=False, coerce=int, empty_value=None
+    )
+    exemption_start = forms.DateField(
+        label=_("exempt from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    exemption_end = forms.DateField(
+        label=_("exempt until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    amount = forms.IntegerField(label=_("reduce the deduction by (Rp)"), required=False)
+    reason = forms.CharField(label=_("reason for the reduction"), required=False, max_length=500)
+
+    def __init__(self, *args, purchases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purchase"].choices = [("", "—")] + [
+            (p.pk, f"{p.document_number} · {_rp(p.amount)} · {_purchase_status(p.status)}")
+            for p in purchases
+        ]
+
+
 @admin.register(Appeal)
 class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
-    list_display = ("period", "employee", "status", "created_at", "decided_by", "decided_at")
+    """The appeal page (ADR 0106): the employee's result, all their purchases of the period
+    with receipts, the reason and the evidence side by side, and the decision with its remedy.
+    No bulk decisions."""
+
+    list_display = ("period", "employee", "status", "remedy", "created_at", "decided_by")
     list_filter = (PeriodFilter, "status")
     search_fields = ("employee__nip", "employee__name", "reason")
-    readonly_fields = (
-        "employee",
-        "period",
-        "reason",
-        "evidence",
-        "status",
-        "created_by",
-        "decided_by",
-        "decided_at",
-    )
-    fields = readonly_fields + ("decision_note",)
-    actions = ["accept_action", "reject_action"]
+    actions = None
 
     def has_add_permission(self, request):
         return False  # appeals are filed by employees in the portal (appeal_create)
@@ -265,30 +526,98 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
     def get_queryset(self, request):
         return self.scoped(request, selectors.appeals_visible_to(request.user))
 
-    def service_update(self, request, obj, form):
-        # Only the note is editable; the decision is an action.
-        Appeal.objects.filter(pk=obj.pk).update(decision_note=obj.decision_note)
-        return obj
+    def get_urls(self):
+        return [
+            path(
+                "<int:appeal_id>/evidence/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="compliance_appeal_evidence",
+            )
+        ] + super().get_urls()
 
-    def _decide(self, request, queryset, accept):
-        for appeal in queryset:
-            try:
-                services.appeal_decide(
-                    appeal=appeal,
-                    accept=accept,
-                    note=appeal.decision_note or str(_("Decided in the desk")),
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                self.message_user(request, f"{appeal}: {exc.message}", messages.ERROR)
+    def evidence_view(self, request, appeal_id):
+        """The evidence file, only for those who may see the appeal (like receipts)."""
+        appeal = get_object_or_404(self.get_queryset(request), pk=appeal_id)
+        if not appeal.evidence:
+            raise Http404
+        return FileResponse(appeal.evidence.open("rb"))
 
-    @action(description=_("Accept the selected appeals (recompute the employee)"))
-    def accept_action(self, request, queryset):
-        self._decide(request, queryset, True)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        appeal = self.get_object(request, unquote(object_id))
+        if appeal is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, appeal):
+            raise PermissionDenied
+        purchases = list(
+            Purchase.objects.filter(employee_id=appeal.employee_id, period=appeal.period)
+            .select_related("merchant")
+            .order_by("purchased_at", "pk")
+        )
+        pending = appeal.status == AppealStatus.PENDING
+        form = None
+        if pending:
+            form = AppealDecisionForm(request.POST or None, purchases=purchases)
+            if request.method == "POST" and form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.appeal_decide(
+                        appeal=appeal,
+                        accept=data["decision"] == "accept",
+                        note=data["note"],
+                        actor=request.user,
+                        remedy=data["remedy"] if data["decision"] == "accept" else "",
+                        purchase=data["purchase"],
+                        exemption_start=data["exemption_start"],
+                        exemption_end=data["exemption_end"],
+                        amount=data["amount"],
+                        reason=data["reason"],
+                    )
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                else:
+                    self.message_user(request, MSG_APPEAL_DECIDED_OK, messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        reverse("admin:compliance_appeal_change", args=[appeal.pk])
+                    )
+        p = selectors.period_get_or_default(appeal.period)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Appeal of %(name)s for %(month)s")
+            % {"name": appeal.employee.name, "month": rules.indonesian_month(appeal.period)},
+            "appeal": appeal,
+            "form": form,
+            "own": appeal.employee.user_id == request.user.pk,
+            "stored": MonthlyCompliance.objects.filter(
+                employee_id=appeal.employee_id, period=appeal.period
+            ).first(),
+            "live": selectors.employee_progress(employee=appeal.employee, period=appeal.period),
+            "period": p,
+            "purchases": purchases,
+            "adjustments": list(appeal.adjustments.all()),
+            "has_evidence": bool(appeal.evidence),
+        }
+        return TemplateResponse(request, "compliance/admin/appeal_page.html", context)
 
-    @action(description=_("Reject the selected appeals"))
-    def reject_action(self, request, queryset):
-        self._decide(request, queryset, False)
+
+@admin.register(DeductionAdjustment)
+class DeductionAdjustmentAdmin(ReadOnlyAdminMixin, DeskHistoryAdmin):
+    """Reductions granted by accepted appeals (ADR 0106): recorded only by ``appeal_decide``."""
+
+    list_display = ("period", "employee", "amount_display", "reason", "appeal", "created_by")
+    list_filter = (PeriodFilter,)
+    search_fields = ("employee__nip", "employee__name", "reason")
+    list_select_related = ("employee", "appeal", "created_by")
+
+    def get_queryset(self, request):
+        return self.scoped(
+            request,
+            selectors._scope(DeductionAdjustment.objects.select_related("employee"), request.user),
+        )
+
+    @display(description=_("reduction"), ordering="amount")
+    def amount_display(self, obj):
+        return _rp(obj.amount)
 
 
 @admin.register(JobRun)

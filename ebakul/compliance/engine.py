@@ -222,9 +222,12 @@ def spend(period: Period, employee_ids=None) -> dict[int, tuple[int, int]]:
         return {e: (int(v or 0), int(p or 0)) for e, v, p in cur.fetchall()}
 
 
-def evaluate(*, period: Period, rule: SpendingRule | None, employee_ids=None) -> list[Result]:
+def evaluate(
+    *, period: Period, rule: SpendingRule | None, employee_ids=None, class_fixed=None
+) -> list[Result]:
     """One ``Result`` per employee in scope of ``period`` (or of ``employee_ids``), in employee
-    id order."""
+    id order. ``class_fixed`` ({class id: fixed minimum}) replaces the rule's stored fixed
+    amounts, for a rule not saved yet (the impact preview of a new version)."""
     if rule is None:
         raise DomainError(MSG_NO_RULE, code="no_rule")
     params = rule_params(rule)
@@ -232,7 +235,8 @@ def evaluate(*, period: Period, rule: SpendingRule | None, employee_ids=None) ->
     first, last = period_first_day(period.period), period_last_day(period.period)
     days = period_days(period.period)
 
-    class_fixed = dict(rule.class_amounts.values_list("employee_class_id", "fixed_amount"))
+    if class_fixed is None:
+        class_fixed = dict(rule.class_amounts.values_list("employee_class_id", "fixed_amount"))
     classes = _classes_as_of(end)
     employees = _employees_as_of(end, employee_ids)
     exemptions = _exemptions(period.period, employee_ids)

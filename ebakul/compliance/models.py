@@ -98,7 +98,7 @@ class SpendingRule(TimeStampedModel):
         ordering = ["-effective_from"]
 
     def __str__(self):
-        return (
+        return self.name or (
             f"{self.effective_from}: {self.rate_bp / 100:g}% / {format_rupiah(self.floor_amount)}"
         )
 
@@ -368,6 +368,12 @@ class AppealStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class AppealRemedy(models.TextChoices):
+    PURCHASE = "purchase", _("Count a purchase (verify it)")
+    EXEMPTION = "exemption", _("Grant an exemption")
+    REDUCTION = "reduction", _("Reduce the deduction")
+
+
 def appeal_evidence_upload_to(instance, filename: str) -> str:
     return f"appeals/{instance.period}/{instance.employee_id}-{filename}"
 
@@ -407,6 +413,31 @@ class Appeal(TimeStampedModel):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    remedy = models.CharField(
+        _("remedy"), max_length=10, choices=AppealRemedy.choices, blank=True, default=""
+    )
+    remedy_purchase = models.ForeignKey(
+        "purchases.Purchase",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("purchase counted"),
+    )
+    remedy_exemption = models.ForeignKey(
+        "Exemption",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exemption granted"),
+    )
+    deduction_before = models.PositiveBigIntegerField(
+        _("deduction before the decision (Rp)"), null=True, blank=True
+    )
+    deduction_after = models.PositiveBigIntegerField(
+        _("deduction after the decision (Rp)"), null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -417,6 +448,50 @@ class Appeal(TimeStampedModel):
 
     def __str__(self):
         return f"{self.period} {self.employee_id}: {self.get_status_display()}"
+
+
+class DeductionAdjustment(TimeStampedModel):
+    """A reduction of one employee's deduction for one period, with its reason (ADR 0106).
+
+    Granted by an accepted appeal; the close (compute, lock and the correction after the lock)
+    subtracts the sum of an employee's adjustments from the computed deduction, never below
+    zero, and the e-TPP export shows it next to the deduction."""
+
+    employee = models.ForeignKey(
+        "employees.Employee",
+        on_delete=models.PROTECT,
+        related_name="deduction_adjustments",
+        verbose_name=_("employee"),
+    )
+    period = models.CharField(_("period"), max_length=7, validators=[validate_period])
+    amount = models.PositiveBigIntegerField(_("reduction (Rp)"), validators=[MinValueValidator(1)])
+    reason = models.TextField(_("reason"))
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adjustments",
+        verbose_name=_("appeal"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deduction adjustment")
+        verbose_name_plural = _("deduction adjustments")
+        ordering = ["-period", "employee_id", "id"]
+        indexes = [models.Index(fields=["period", "employee"])]
+
+    def __str__(self):
+        return f"{self.period} {self.employee_id}: -{format_rupiah(self.amount)}"
 
 
 class ReminderKind(models.TextChoices):

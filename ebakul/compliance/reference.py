@@ -23,10 +23,13 @@ SCHEDULES = {
 
 
 def load(log=print) -> None:
+    from .rules import generated_name
+
+    rule = SpendingRule(effective_from=DEFAULT_RULE_FROM, rate_bp=1000, floor_amount=300_000)
     _rule, created = SpendingRule.objects.get_or_create(
         effective_from=DEFAULT_RULE_FROM,
         defaults={
-            "name": "Default (10% of the TPP ceiling, at least Rp300.000)",
+            "name": generated_name(rule),  # "10% dari pagu TPP, minimal Rp300.000, sejak …"
             "rate_bp": 1000,
             "floor_amount": 300_000,
         },

@@ -16,6 +16,7 @@ from ebakul.core.periods import (
 )
 from ebakul.employees.selectors import scope_by_employee
 
+from . import adjustments
 from .models import (
     Appeal,
     MonthlyCompliance,
@@ -86,6 +87,7 @@ def employee_progress(*, employee, period: str) -> dict:
     if result is None:
         rule = p.rule if p.status == PeriodStatus.LOCKED and p.rule else rule_for_period(period)
         rows = evaluate(period=p, rule=rule, employee_ids=[employee.pk]) if rule else []
+        rows = adjustments.apply(period, rows, [employee.pk])  # appeals' reductions
         row = rows[0] if rows else None
         result = {
             "required": row.required_spend if row else 0,
@@ -131,3 +133,11 @@ def deductions_for_export(*, period: str | None = None) -> QuerySet[TppDeduction
     if period:
         qs = qs.filter(period=period)
     return qs.order_by("updated_at", "id")
+
+
+def appeals_by_period(employee) -> dict[str, Appeal]:
+    """period → the employee's latest appeal of that period (for the portal)."""
+    out = {}
+    for a in Appeal.objects.filter(employee=employee).order_by("created_at", "id"):
+        out[a.period] = a
+    return out

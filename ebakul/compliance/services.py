@@ -13,13 +13,16 @@ from ebakul.core.periods import WIB, period_of, validate_period
 from ebakul.core.services import notify
 from ebakul.purchases.models import Purchase
 
-from . import engine
+from . import adjustments, engine
 from .models import (
     Appeal,
+    AppealRemedy,
     AppealStatus,
     ComplianceEvent,
+    DeductionAdjustment,
     DeductionStatus,
     Exemption,
+    ExemptionReason,
     ExemptionStatus,
     MonthlyCompliance,
     Period,
@@ -55,6 +58,31 @@ MSG_CORRECTION_BEFORE_LOCK = _(
     "The period is not locked yet: recompute it instead of correcting a deduction."
 )
 MSG_EXEMPTION_DECIDED = _("This exemption has already been decided.")
+MSG_APPEAL_ONCE = _(
+    "Your appeal for this period has already been decided; the decision is shown on your home page."
+)
+MSG_APPEAL_NOTE_REQUIRED = _("Write a note explaining the decision to the employee.")
+MSG_APPEAL_OWN = _("You cannot decide an appeal about yourself; another verifier must decide it.")
+MSG_REMEDY_REQUIRED = _(
+    "Accepting an appeal must name its remedy: count a purchase, grant an exemption or reduce "
+    "the deduction."
+)
+MSG_REMEDY_NO_CHANGE = _(
+    "This remedy does not change the employee's result (deduction stays %(amount)s). Choose a "
+    "remedy that changes it, or reject the appeal with a note."
+)
+MSG_REMEDY_PURCHASE = _("Choose one of the employee's purchases of this period.")
+MSG_REMEDY_PURCHASE_LOCKED = _(
+    "The period is locked: a purchase can no longer be verified. Reduce the deduction or grant "
+    "an exemption instead."
+)
+MSG_REMEDY_DATES = _(
+    "Give the first and the last day of the exemption, both inside %(month)s, the last not "
+    "before the first."
+)
+MSG_REMEDY_AMOUNT = _("The reduction must be a whole rupiah amount from Rp1 to %(max)s.")
+MSG_REMEDY_REASON = _("Give the reason for the reduction.")
+MSG_NOT_IN_SCOPE = _("The employee has no result for this period.")
 
 UPSERT_BATCH = 10_000  # rows per INSERT statement (about 1 MB on MariaDB)
 # Columns of MonthlyCompliance written by the close, after (employee_id, period).
@@ -304,6 +332,7 @@ def compute_period(*, period: str, actor=None, employee_ids=None, progress=None)
     if progress:
         progress("evaluate", 0, 0)
     results = engine.evaluate(period=p, rule=rule, employee_ids=employee_ids)
+    results = adjustments.apply(period, results, employee_ids)  # appeals' reductions (ADR 0106)
     stamp = timezone.now()
     written = _write_results(
         period=period,
@@ -537,6 +566,8 @@ def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -
         employee=employee, period=period, status=AppealStatus.PENDING
     ).exists():
         raise ConflictError(MSG_APPEAL_PENDING)
+    if Appeal.objects.filter(employee=employee, period=period).exists():
+        raise ConflictError(MSG_APPEAL_ONCE)
     appeal = Appeal(
         employee=employee,
         period=period,
@@ -551,27 +582,181 @@ def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -
     return appeal
 
 
+def _live_result(appeal: Appeal, period: Period):
+    """The appellant's result as the next write would make it (engine + adjustments), or None
+    when the employee is not in scope of the period."""
+    rule = (
+        period.rule
+        if period.status == PeriodStatus.LOCKED and period.rule
+        else engine.rule_for_period(period.period)
+    )
+    rows = adjustments.apply(
+        appeal.period,
+        engine.evaluate(period=period, rule=rule, employee_ids=[appeal.employee_id]),
+        [appeal.employee_id],
+    )
+    return rows[0] if rows else None
+
+
+def _apply_remedy(
+    *,
+    a: Appeal,
+    p: Period,
+    remedy: str,
+    note: str,
+    actor,
+    before,
+    purchase,
+    exemption_start,
+    exemption_end,
+    amount,
+    reason: str,
+) -> None:
+    """Record the remedy of an accepted appeal (the caller checks that it changed the result)."""
+    from ebakul.core.periods import period_first_day, period_last_day
+
+    from .rules import indonesian_month
+
+    if remedy == AppealRemedy.PURCHASE:
+        from ebakul.workflow.services import apply_action
+
+        pk = getattr(purchase, "pk", purchase)
+        found = Purchase.objects.filter(pk=pk, employee_id=a.employee_id, period=a.period).first()
+        if not pk or found is None:
+            raise DomainError(MSG_REMEDY_PURCHASE, field="purchase")
+        if p.status == PeriodStatus.LOCKED:
+            raise DomainError(MSG_REMEDY_PURCHASE_LOCKED, field="purchase")
+        apply_action(document=found, action="verify", actor=actor, comment=note)
+        a.remedy_purchase = found
+    elif remedy == AppealRemedy.EXEMPTION:
+        first, last = period_first_day(a.period), period_last_day(a.period)
+        if not (
+            exemption_start and exemption_end and first <= exemption_start <= exemption_end <= last
+        ):
+            raise DomainError(
+                MSG_REMEDY_DATES % {"month": indonesian_month(a.period)}, field="exemption_start"
+            )
+        now = timezone.now()
+        ex = Exemption(
+            employee_id=a.employee_id,
+            start_date=exemption_start,
+            end_date=exemption_end,
+            reason=ExemptionReason.OTHER,
+            note=note,
+            status=ExemptionStatus.APPROVED,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+            decided_at=now,
+        )
+        ex.full_clean()
+        ex._history_user = actor
+        ex.save()
+        _event("exemption_approved", employee=a.employee_id, actor=actor, exemption=ex.pk)
+        a.remedy_exemption = ex
+    else:  # reduction
+        from ebakul.core.money import format_rupiah
+
+        limit = before.deduction_amount if before else 0
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            value = amount
+        elif isinstance(amount, str) and amount.strip().isdigit():
+            value = int(amount.strip())
+        else:
+            value = 0
+        if not 1 <= value <= limit:
+            raise DomainError(MSG_REMEDY_AMOUNT % {"max": format_rupiah(limit)}, field="amount")
+        if not (reason or "").strip():
+            raise DomainError(MSG_REMEDY_REASON, field="reason")
+        adj = DeductionAdjustment(
+            employee_id=a.employee_id,
+            period=a.period,
+            amount=value,
+            reason=reason.strip(),
+            appeal=a,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        adj.full_clean()
+        adj._history_user = actor
+        adj.save()
+
+
 @transaction.atomic
-def appeal_decide(*, appeal, accept: bool, note: str, actor) -> Appeal:
-    """Accept (the employee is recomputed: before the lock in place, after it by a correction of
-    the deduction) or reject an appeal."""
+def appeal_decide(
+    *,
+    appeal,
+    accept: bool,
+    note: str,
+    actor,
+    remedy: str = "",
+    purchase=None,
+    exemption_start=None,
+    exemption_end=None,
+    amount=None,
+    reason: str = "",
+) -> Appeal:
+    """Accept or reject an appeal (ADR 0106). Both need a note for the employee. Accepting
+    names its remedy — ``purchase`` (verify that purchase through the workflow), ``exemption``
+    (approved days ``exemption_start``–``exemption_end`` in the period) or ``reduction``
+    (``amount`` off the deduction, with a ``reason``) — and is refused unless the remedy
+    changes the employee's result. The result is written at once: before the lock by a
+    recompute of the employee, after it by a correction of the deduction. Nobody decides an
+    appeal about themselves. The employee is notified of the outcome, the note and the
+    deduction."""
     _require_verifier(actor)
     a = Appeal.objects.select_for_update().select_related("employee").get(pk=appeal.pk)
     if a.status != AppealStatus.PENDING:
         raise ConflictError(MSG_APPEAL_DECIDED)
-    if not accept and not (note or "").strip():
-        raise DomainError(MSG_REASON_REQUIRED, field="note")
+    if actor is not None and a.employee.user_id and a.employee.user_id == actor.pk:
+        raise PermissionDeniedError(MSG_APPEAL_OWN)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(MSG_APPEAL_NOTE_REQUIRED, field="note")
+    p = period_get_or_default(a.period)
+    before = _live_result(a, p)
+    after = before
     outcome = {}
     if accept:
-        p = period_get_or_default(a.period)
+        if remedy not in AppealRemedy.values:
+            raise DomainError(MSG_REMEDY_REQUIRED, field="remedy")
+        if before is None:
+            raise DomainError(MSG_NOT_IN_SCOPE, field="remedy")
+        _apply_remedy(
+            a=a,
+            p=p,
+            remedy=remedy,
+            note=note,
+            actor=actor,
+            before=before,
+            purchase=purchase,
+            exemption_start=exemption_start,
+            exemption_end=exemption_end,
+            amount=amount,
+            reason=reason,
+        )
+        after = _live_result(a, p)
+
+        def key(r):
+            return (r.status, r.shortfall, r.deduction_amount) if r else None
+
+        if key(after) == key(before):
+            from ebakul.core.money import format_rupiah
+
+            raise DomainError(
+                MSG_REMEDY_NO_CHANGE % {"amount": format_rupiah(before.deduction_amount)},
+                field="remedy",
+                code="remedy_no_change",
+            )
         if p.status != PeriodStatus.LOCKED:
             outcome = compute_period(period=a.period, employee_ids=[a.employee_id])
         else:
             outcome = _correct_after_lock(appeal=a, period=p, actor=actor)
+        a.remedy = remedy
     a.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
-    a.decision_note = note or ""
+    a.decision_note = note
     a.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     a.decided_at = timezone.now()
+    a.deduction_before = before.deduction_amount if before else None
+    a.deduction_after = after.deduction_amount if after else None
     a._history_user = actor
     a.save()
     _event(
@@ -581,24 +766,66 @@ def appeal_decide(*, appeal, accept: bool, note: str, actor) -> Appeal:
         actor=actor,
         appeal=a.pk,
         note=note,
+        remedy=a.remedy,
+        deduction_before=a.deduction_before,
+        deduction_after=a.deduction_after,
         outcome={k: v for k, v in outcome.items() if isinstance(v, int | str)},
     )
     if a.employee.user_id:
+        title, body = appeal_decision_message(a)
         notify(
             user=a.employee.user,
-            title=_("Your appeal for %(period)s was decided") % {"period": a.period},
-            body=note or "",
+            title=title,
+            body=body,
+            url=_portal_home_url(),
             kind="appeal_decided",
             email=True,
         )
     return a
 
 
+def _portal_home_url() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("portal:employee_home")
+    except NoReverseMatch:
+        return ""
+
+
+def appeal_decision_message(appeal: Appeal) -> tuple[str, str]:
+    """(title, body) telling the employee the outcome, the note and the deduction, in Rp."""
+    from ebakul.core.money import format_rupiah
+
+    from .rules import indonesian_month
+
+    month = indonesian_month(appeal.period)
+    if appeal.status == AppealStatus.ACCEPTED:
+        title = _("Your appeal for %(month)s was accepted") % {"month": month}
+        amount = _("Your TPP deduction for %(month)s is now %(new)s (was %(old)s).") % {
+            "month": month,
+            "new": format_rupiah(appeal.deduction_after or 0),
+            "old": format_rupiah(appeal.deduction_before or 0),
+        }
+    else:
+        title = _("Your appeal for %(month)s was rejected") % {"month": month}
+        amount = _("Your TPP deduction for %(month)s stays %(amount)s.") % {
+            "month": month,
+            "amount": format_rupiah(appeal.deduction_after or 0),
+        }
+    note = _("Verifier's note: %(note)s") % {"note": appeal.decision_note}
+    return str(title), f"{note}\n{amount}"
+
+
 def _correct_after_lock(*, appeal: Appeal, period: Period, actor) -> dict:
-    rows = engine.evaluate(
-        period=period,
-        rule=period.rule or engine.rule_for_period(period.period),
-        employee_ids=[appeal.employee_id],
+    rows = adjustments.apply(
+        appeal.period,
+        engine.evaluate(
+            period=period,
+            rule=period.rule or engine.rule_for_period(period.period),
+            employee_ids=[appeal.employee_id],
+        ),
+        [appeal.employee_id],
     )
     current = (
         TppDeduction.objects.filter(

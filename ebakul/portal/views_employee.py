@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from ebakul.compliance.models import MonthlyCompliance
+from ebakul.compliance.models import Appeal, AppealStatus, MonthlyCompliance
+from ebakul.compliance.rules import indonesian_month
+from ebakul.compliance.selectors import appeals_by_period
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import now_wib, validate_period
 from ebakul.merchants.selectors import merchants_selectable
@@ -29,6 +31,9 @@ MSG_PURCHASE_DRAFT_SAVED = _("Check the summary, then press Send.")
 MSG_PICK_MERCHANT = _("Choose the business first.")
 MSG_APPEAL_SENT = _("Your appeal was sent. You will be notified of the decision.")
 MSG_APPEAL_CLOSED = _("The appeal window is closed.")
+MSG_APPEAL_EXISTS = _(
+    "You have already appealed this period; its state is shown on your home page."
+)
 
 PICKER_LIMIT = 30
 STATEMENT_MONTHS = 6
@@ -61,6 +66,19 @@ def employee_home(request):
         ]
     )
     drafts = own_purchases(request).filter(status=PurchaseStatus.DRAFT).count()
+    # Appeals: their state replaces the invitation to appeal (ADR 0106).
+    appeals = appeals_by_period(request.employee)
+    for r in results:
+        r["appeal"] = appeals.get(r["period"])
+    open_row = _open_appeal(request.employee)
+    if open_row is not None and open_row.period in appeals:
+        open_row = None
+    latest = max(appeals.values(), key=lambda a: (a.created_at, a.pk), default=None)
+    shown_periods = {r["period"] for r in results}
+    if latest is not None and not (
+        latest.status == AppealStatus.PENDING or latest.period in shown_periods
+    ):
+        latest = None
     return render(
         request,
         "portal/employee/home.html",
@@ -72,7 +90,9 @@ def employee_home(request):
             "recent": recent,
             "drafts": drafts,
             "results": results,
-            "appeal": _open_appeal(request.employee),
+            "appeal": open_row,
+            "latest_appeal": latest,
+            "latest_appeal_month": indonesian_month(latest.period) if latest else "",
         },
     )
 
@@ -245,6 +265,9 @@ def appeal(request):
     row = _open_appeal(request.employee)
     if row is None:
         messages.info(request, MSG_APPEAL_CLOSED)
+        return redirect("portal:employee_home")
+    if Appeal.objects.filter(employee=request.employee, period=row.period).exists():
+        messages.info(request, MSG_APPEAL_EXISTS)
         return redirect("portal:employee_home")
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

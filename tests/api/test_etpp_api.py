@@ -35,6 +35,8 @@ ROW_TYPES = {
     "status": str,
     "version": int,
     "updated_at": str,
+    "adjustment_amount": int,  # added for appeals' reductions (backwards-compatible)
+    "adjustment_reason": str,
 }
 ISO_DT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 

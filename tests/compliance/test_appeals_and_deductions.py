@@ -44,16 +44,21 @@ def test_accepted_appeal_before_lock_changes_exactly_that_employee(
     # a purchase verified late for each; only the appellant contests
     late_a = ctx.buy(appellant, 300_000, status="merchant_confirmed")
     late_c = ctx.buy(colleague, 300_000, status="merchant_confirmed")
-    type(late_a).objects.filter(pk__in=[late_a.pk, late_c.pk]).update(status="verified")
+    type(late_c).objects.filter(pk=late_c.pk).update(status="verified")
     before = rows(appellant, colleague)
 
     appeal = services.appeal_create(
         employee=appellant,
         period=PERIOD,
-        reason="Nota terverifikasi terlambat",
+        reason="Nota belum diverifikasi",
         actor=employee_user,
     )
-    decided = services.appeal_decide(appeal=appeal, accept=True, note="Benar", actor=verifier)
+    # accepting names its remedy: count the purchase (verified through the workflow engine)
+    decided = services.appeal_decide(
+        appeal=appeal, accept=True, note="Benar", actor=verifier, remedy="purchase", purchase=late_a
+    )
+    late_a.refresh_from_db()
+    assert late_a.status == "verified"
 
     after = rows(appellant, colleague)
     assert decided.status == "accepted" and decided.decided_by == verifier
@@ -94,20 +99,17 @@ def test_accepted_appeal_after_lock_supersedes_the_deduction(
     services.lock_period(period=PERIOD)
     old = TppDeduction.objects.get(employee=appellant, period=PERIOD)
     assert (old.status, old.deduction_amount) == ("final", 300_000)
-    # the employee was on leave the whole month: an exemption approved afterwards
-    ex = services.exemption_create(
-        employee=appellant,
-        start_date=dt.date(2027, 1, 1),
-        end_date=dt.date(2027, 1, 31),
-        reason="leave",
+    # the employee was on leave the whole month: the remedy grants the exemption
+    services.appeal_decide(
+        appeal=appeal,
+        accept=True,
+        note="Cuti besar",
         actor=verifier,
+        remedy="exemption",
+        exemption_start=dt.date(2027, 1, 1),
+        exemption_end=dt.date(2027, 1, 31),
     )
-    from ebakul.accounts.models import User
-
-    admin = User.objects.create(username="adm", is_superuser=True, is_staff=True)
-    services.exemption_approve(exemption=ex, actor=admin)
-
-    services.appeal_decide(appeal=appeal, accept=True, note="Cuti besar", actor=verifier)
+    assert Exemption.objects.get(employee=appellant).status == "approved"
 
     old.refresh_from_db()
     assert (old.status, old.deduction_amount, old.version) == ("cancelled", 300_000, 1)

@@ -26,6 +26,7 @@ from ebakul.api.serializers import (
     EmployeeComplianceSerializer,
     PeriodSerializer,
 )
+from ebakul.compliance import adjustments as cadj
 from ebakul.compliance import selectors as cs
 from ebakul.compliance import services as csv
 from ebakul.compliance.models import MonthlyCompliance, Period, PeriodStatus, TppDeduction
@@ -159,10 +160,20 @@ def page_rows(*, period: str, after: str | None, unit: str | None, limit: int) -
     return rows
 
 
-def render_row(row: dict) -> dict:
+def render_row(row: dict, adjustments: dict | None = None) -> dict:
+    """One export row. ``adjustments`` (NIP → (amount, reason), from
+    ``compliance.adjustments.for_export``) adds the reductions granted by accepted appeals;
+    ``deduction_amount`` already has them subtracted (ADR 0106)."""
     out = {name: row[name] for name in ROW_FIELDS}
     out["updated_at"] = _dt.to_representation(row["updated_at"])
+    amount, reason = (adjustments or {}).get(row["nip"], (0, ""))
+    out["adjustment_amount"] = amount
+    out["adjustment_reason"] = reason
     return out
+
+
+def _adjustments(period: str, rows) -> dict:
+    return cadj.for_export(period, nips=[r["nip"] for r in rows]) if rows else {}
 
 
 def _encode_cursor(nip: str) -> str:
@@ -269,12 +280,13 @@ class DeductionExportView(ApiView):
             url = request.build_absolute_uri()
             next_url = replace_query_param(url, "cursor", _encode_cursor(rows[-1]["nip"]))
             next_url = replace_query_param(next_url, "page_size", size)
+        adjusted = _adjustments(period, rows)
         return Response(
             {
                 "period": period,
                 "count": count,
                 "next": next_url,
-                "results": [render_row(r) for r in rows],
+                "results": [render_row(r, adjusted) for r in rows],
             }
         )
 
@@ -327,7 +339,7 @@ def acknowledgement_body(pk: int) -> dict:
         "applied_amount",
         "applied_at",
     ).get()
-    out = render_row(row)
+    out = render_row(row, _adjustments(row["period"], [row]))
     out.update(
         period=row["period"],
         etpp_reference=row["etpp_reference"],
@@ -370,7 +382,7 @@ class EmployeeComplianceView(ApiView):
         row = None
         if progress.get("period_status") == PeriodStatus.LOCKED:
             found = deduction_rows(current_deductions(period).filter(employee=employee)).first()
-            row = render_row(found) if found else None
+            row = render_row(found, _adjustments(period, [found])) if found else None
         return Response(
             {
                 "nip": employee.nip,
