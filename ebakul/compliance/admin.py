@@ -2,6 +2,8 @@
 call services (under the job lock, recorded as JobRun rows)."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
@@ -250,7 +252,7 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
         "employee",
         "period",
         "reason",
-        "evidence",
+        "evidence_link",
         "status",
         "created_by",
         "decided_by",
@@ -264,6 +266,17 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
 
     def get_queryset(self, request):
         return self.scoped(request, selectors.appeals_visible_to(request.user))
+
+    @display(description=_("evidence"))
+    def evidence_link(self, obj):
+        # Served by the row-scoped view, never as a media URL (docs/adr/0081).
+        if not obj or not obj.pk or not obj.evidence:
+            return "-"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("portal:appeal_evidence", args=[obj.pk]),
+            _("Open the supporting document"),
+        )
 
     def service_update(self, request, obj, form):
         # Only the note is editable; the decision is an action.
