@@ -210,3 +210,24 @@ def test_receipt_stored_by_an_earlier_version_is_served_by_its_content(
 
     assert_served_as_image(served, "image/png")
     assert f'filename="nota-{purchase.pk}.png"' in served["Content-Disposition"]
+
+
+def test_no_code_path_stores_an_uncleaned_file(employee, shop):
+    """Straight through the ORM (no form, no service): the model field cleans in validation and
+    again before saving."""
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import PurchaseFactory
+
+    purchase = PurchaseFactory(
+        employee=employee,
+        merchant=shop,
+        receipt=SimpleUploadedFile("struk.html", png_with_script(), "text/html"),
+    )
+    assert STORED.match(purchase.receipt.name) and purchase.receipt.name.endswith(".png")
+    assert b"<script" not in _stored_bytes(purchase)
+
+    purchase.receipt = SimpleUploadedFile("nota.svg", SVG_WITH_SCRIPT, "image/svg+xml")
+    with pytest.raises(ValidationError) as exc:
+        purchase.full_clean()
+    assert exc.value.message_dict["receipt"] == [_indonesian(MSG_RECEIPT_NOT_IMAGE)]
