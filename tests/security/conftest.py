@@ -1,8 +1,5 @@
 import pytest
 
-# Browser fixtures for the Chromium test.
-from tests.e2e.conftest import browser, open_page  # noqa: F401
-
 # The portal's people and shops (employee, other_employee, shop, clients...).
 from tests.portal.conftest import (  # noqa: F401
     _clean_cache,
