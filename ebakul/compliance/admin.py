@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from ebakul.core.admin_base import (
 )
 from ebakul.core.errors import DomainError
 from ebakul.core.money import format_rupiah
+from ebakul.core.uploads import private_file_response
 from ebakul.purchases.models import Purchase, PurchaseStatus
 
 from . import rules, selectors, services
@@ -540,7 +541,7 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
         appeal = get_object_or_404(self.get_queryset(request), pk=appeal_id)
         if not appeal.evidence:
             raise Http404
-        return FileResponse(appeal.evidence.open("rb"))
+        return private_file_response(appeal.evidence, stem=f"bukti-{appeal.pk}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         appeal = self.get_object(request, unquote(object_id))

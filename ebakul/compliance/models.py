@@ -18,6 +18,9 @@ from simple_history.models import HistoricalRecords
 from ebakul.core.models import TimeStampedModel
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import validate_period
+from ebakul.core.uploads import CleanFileField, stored_basename
+
+from .evidence import EVIDENCE_POLICY
 
 MSG_CLOSE_ORDER = _(
     "The submission close must come before the verification close, and that before the "
@@ -375,7 +378,9 @@ class AppealRemedy(models.TextChoices):
 
 
 def appeal_evidence_upload_to(instance, filename: str) -> str:
-    return f"appeals/{instance.period}/{instance.employee_id}-{filename}"
+    # ``filename`` is the server-chosen name from ebakul.core.uploads (sha256 of the stored
+    # bytes + the stored format's extension); a client name is refused.
+    return f"appeals/{instance.period}/{stored_basename(filename)}"
 
 
 class Appeal(TimeStampedModel):
@@ -389,8 +394,12 @@ class Appeal(TimeStampedModel):
     )
     period = models.CharField(_("period"), max_length=7, validators=[validate_period])
     reason = models.TextField(_("reason"))
-    evidence = models.FileField(
-        _("evidence"), upload_to=appeal_evidence_upload_to, null=True, blank=True
+    evidence = CleanFileField(
+        _("evidence"),
+        upload_to=appeal_evidence_upload_to,
+        policy=EVIDENCE_POLICY.name,
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING

@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ebakul.accounts.forms import MSG_LOCKED, LockoutMixin
+from ebakul.compliance.evidence import EVIDENCE_POLICY
+from ebakul.core.uploads import CleanFileFormField
 from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases.models import PaymentMethod
-from ebakul.purchases.receipts import MSG_RECEIPT_NOT_IMAGE, MSG_RECEIPT_REQUIRED, validate_receipt
+from ebakul.purchases.receipts import RECEIPT_POLICY
 
 __all__ = ["MSG_LOCKED"]  # re-exported: the portal's login messages live with its forms
 MSG_BAD_LOGIN = _("The NIP / username or the password is wrong. Check both and try again.")
@@ -177,15 +179,12 @@ class MerchantChoiceField(forms.ModelChoiceField):
     default_error_messages = {"invalid_choice": MSG_MERCHANT_NOT_SELECTABLE}
 
 
-class ReceiptField(forms.ImageField):
-    default_error_messages = {
-        "invalid_image": MSG_RECEIPT_NOT_IMAGE,
-        "invalid_extension": MSG_RECEIPT_NOT_IMAGE,
-        "required": MSG_RECEIPT_REQUIRED,
-        "empty": MSG_RECEIPT_REQUIRED,
-    }
-    # Content decides, not the file name (a phone may call a JPEG "image").
-    default_validators = []
+class ReceiptField(CleanFileFormField):
+    """The receipt photo: checked by content (not by file name: a phone may call a JPEG
+    "image"), re-encoded and named by the server (ebakul.core.uploads)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(policy=RECEIPT_POLICY.name, **kwargs)
 
 
 class PurchaseForm(forms.Form):
@@ -239,11 +238,6 @@ class PurchaseForm(forms.Form):
             raise ValidationError(MSG_NOT_IN_FUTURE, code="in_future")
         return value
 
-    def clean_receipt(self):
-        receipt = self.cleaned_data.get("receipt")
-        validate_receipt(receipt)
-        return receipt
-
 
 class MerchantSearchForm(forms.Form):
     q = forms.CharField(label=_("Business name"), required=False, max_length=100)
@@ -276,8 +270,12 @@ class AppealForm(forms.Form):
         error_messages={"min_length": MSG_APPEAL_REASON_SHORT},
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    evidence = forms.FileField(
+    evidence = CleanFileFormField(
+        policy=EVIDENCE_POLICY.name,
         label=_("Supporting document (optional)"),
         required=False,
         help_text=_("A photo or PDF, for example a leave letter."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
     )

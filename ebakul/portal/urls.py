@@ -35,6 +35,7 @@ urlpatterns = [
     path("notifikasi/<int:pk>/baca/", common.notification_read, name="notification_read"),
     path("notifikasi/baca-semua/", common.notifications_read_all, name="notifications_read_all"),
     path("nota/<int:pk>/", common.receipt, name="receipt"),
+    path("sanggahan/<int:pk>/bukti/", common.appeal_evidence, name="appeal_evidence"),
     # Employee self-service
     path("pegawai/", employee.employee_home, name="employee_home"),
     path("pegawai/belanja/pilih-usaha/", employee.merchant_pick, name="merchant_pick"),

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ebakul.accounts import roles
+from ebakul.compliance.selectors import appeals_visible_to
 from ebakul.core.models import Notification
 from ebakul.core.services import notification_mark_read
+from ebakul.core.uploads import private_file_response
 from ebakul.purchases.selectors import purchases_visible_to
 
 from .forms import LoginForm, PasswordChangeForm, SetPasswordForm
@@ -106,4 +108,14 @@ def receipt(request, pk: int):
     purchase = get_object_or_404(purchases_visible_to(request.user), pk=pk)
     if not purchase.receipt:
         raise Http404
-    return FileResponse(purchase.receipt.open("rb"))
+    return private_file_response(purchase.receipt, stem=f"nota-{purchase.pk}")
+
+
+@login_required
+def appeal_evidence(request, pk: int):
+    """Appeal evidence: only for the appeal's employee and the desk users who may see the
+    appeal (``appeals_visible_to``); photos inline, PDFs as a download."""
+    appeal = get_object_or_404(appeals_visible_to(request.user), pk=pk)
+    if not appeal.evidence:
+        raise Http404
+    return private_file_response(appeal.evidence, stem=f"bukti-sanggahan-{appeal.pk}")

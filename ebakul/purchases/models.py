@@ -9,9 +9,10 @@ from simple_history.models import HistoricalRecords
 from ebakul.core.models import TimeStampedModel
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import period_of, validate_period
+from ebakul.core.uploads import CleanFileField, stored_basename
 from ebakul.core.validators import validate_not_in_future, validate_positive_amount
 
-from .receipts import validate_receipt
+from .receipts import RECEIPT_POLICY
 
 MSG_AMOUNT_TOO_LARGE = _("Amount is above the limit of %(limit)s for one purchase.")
 MSG_QRIS_REFERENCE_REQUIRED = _("A QRIS payment needs its reference number.")
@@ -64,8 +65,9 @@ class PurchaseLimit(TimeStampedModel):
 
 
 def receipt_upload_to(instance, filename: str) -> str:
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"receipts/{instance.period or 'unknown'}/{instance.receipt_sha256 or 'x'}.{ext}"
+    # ``filename`` is the server-chosen name from ebakul.core.uploads (sha256 of the stored
+    # bytes + the stored format's extension); a client name is refused.
+    return f"receipts/{instance.period or 'unknown'}/{stored_basename(filename)}"
 
 
 class Purchase(TimeStampedModel):
@@ -93,8 +95,8 @@ class Purchase(TimeStampedModel):
     category = models.ForeignKey(
         "merchants.MerchantCategory", on_delete=models.PROTECT, verbose_name=_("category")
     )
-    receipt = models.ImageField(
-        _("receipt photo"), upload_to=receipt_upload_to, validators=[validate_receipt]
+    receipt = CleanFileField(
+        _("receipt photo"), upload_to=receipt_upload_to, policy=RECEIPT_POLICY.name
     )
     receipt_sha256 = models.CharField(
         _("receipt fingerprint"),

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,16 @@ from ebakul.core.models import next_document_number
 from ebakul.core.periods import period_of
 
 from .models import Purchase, PurchaseStatus
-from .receipts import receipt_sha256
+from .receipts import clean_receipt
+
+
+def _clean_receipt_field(receipt):
+    """The receipt as it will be stored (re-encoded, server-named); a refusal is an error of
+    the receipt field."""
+    try:
+        return clean_receipt(receipt)
+    except ValidationError as exc:
+        raise ValidationError({"receipt": exc.error_list}) from exc
 
 
 @transaction.atomic
@@ -25,6 +35,8 @@ def purchase_create(
 ) -> Purchase:
     """Record a purchase in the initial state. Everything is validated before anything is
     written; the document number is taken last so a refused purchase uses none."""
+    if receipt:
+        receipt = _clean_receipt_field(receipt)
     purchase = Purchase(
         employee=employee,
         merchant=merchant,
@@ -41,7 +53,7 @@ def purchase_create(
     if purchased_at:
         purchase.period = period_of(purchased_at)
     purchase.full_clean(exclude=["document_number"])
-    purchase.receipt_sha256 = receipt_sha256(receipt)
+    purchase.receipt_sha256 = receipt.sha256
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
     purchase._history_user = actor
     purchase.save()
@@ -62,13 +74,15 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     current = Purchase.objects.select_for_update().only("status").get(pk=purchase.pk)
     if current.status != PurchaseStatus.DRAFT:
         raise ConflictError(MSG_NOT_EDITABLE, code="not_editable")
+    if fields.get("receipt"):
+        fields["receipt"] = _clean_receipt_field(fields["receipt"])
     for name, value in fields.items():
         setattr(purchase, name, value)
     if purchase.purchased_at:
         purchase.period = period_of(purchase.purchased_at)
     purchase.full_clean(exclude=["document_number"])
-    if "receipt" in fields:
-        purchase.receipt_sha256 = receipt_sha256(purchase.receipt)
+    if fields.get("receipt"):
+        purchase.receipt_sha256 = fields["receipt"].sha256
     purchase._history_user = actor
     purchase.save()
     return purchase

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ebakul.core.middleware.IndonesianFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF, views): 413 for bodies and files over the limits.
+    "ebakul.core.middleware.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -177,7 +179,15 @@ WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("EBAKUL_MEDIA_ROOT", DATA_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Non-file form fields and JSON bodies (the API's bulk upserts) stay under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The first handler stops reading a request as soon as one file passes
+# EBAKUL["UPLOAD_MAX_BYTES"] (docs/adr/0082-body-limits.md).
+FILE_UPLOAD_HANDLERS = [
+    "ebakul.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
@@ -218,10 +228,22 @@ UNFOLD = {
 }
 
 # --- Programme ------------------------------------------------------------------------------
+_RECEIPT_MAX_BYTES = int(os.environ.get("EBAKUL_RECEIPT_MAX_BYTES", 5 * 1024 * 1024))
+_EVIDENCE_MAX_BYTES = int(os.environ.get("EBAKUL_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024))
+_UPLOAD_MAX_BYTES = max(_RECEIPT_MAX_BYTES, _EVIDENCE_MAX_BYTES)
 EBAKUL = {
-    # Receipt upload limits (policy that is about files, not money, so it stays in settings).
-    "RECEIPT_MAX_BYTES": int(os.environ.get("EBAKUL_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)),
-    "RECEIPT_CONTENT_TYPES": ("JPEG", "PNG", "WEBP"),
+    # Upload limits (policy about files, not money, so it stays in settings). Every stored
+    # upload goes through ebakul.core.uploads (docs/adr/0080-files-are-data-never-code.md).
+    "RECEIPT_MAX_BYTES": _RECEIPT_MAX_BYTES,
+    "EVIDENCE_MAX_BYTES": _EVIDENCE_MAX_BYTES,
+    # No single uploaded file is read past this (ebakul.core.uploads.UploadLimitHandler).
+    "UPLOAD_MAX_BYTES": _UPLOAD_MAX_BYTES,
+    # Request bodies by path prefix, first match wins (ebakul.core.middleware.BodyLimitMiddleware);
+    # nginx's client_max_body_size must be at least the largest (docs/operations.md).
+    "BODY_LIMITS": (
+        ("/api/", DATA_UPLOAD_MAX_MEMORY_SIZE),
+        ("/", _UPLOAD_MAX_BYTES + 1024 * 1024),
+    ),
 }
 
 LOGGING = {
