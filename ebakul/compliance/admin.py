@@ -7,10 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -26,7 +25,6 @@ from ebakul.core.admin_base import (
 )
 from ebakul.core.errors import DomainError
 from ebakul.core.money import format_rupiah
-from ebakul.core.uploads import private_file_response
 from ebakul.purchases.models import Purchase, PurchaseStatus
 
 from . import rules, selectors, services
@@ -526,22 +524,6 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
 
     def get_queryset(self, request):
         return self.scoped(request, selectors.appeals_visible_to(request.user))
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:appeal_id>/evidence/",
-                self.admin_site.admin_view(self.evidence_view),
-                name="compliance_appeal_evidence",
-            )
-        ] + super().get_urls()
-
-    def evidence_view(self, request, appeal_id):
-        """The evidence file, only for those who may see the appeal (like receipts)."""
-        appeal = get_object_or_404(self.get_queryset(request), pk=appeal_id)
-        if not appeal.evidence:
-            raise Http404
-        return private_file_response(appeal.evidence, stem=f"bukti-{appeal.pk}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         appeal = self.get_object(request, unquote(object_id))

@@ -49,7 +49,7 @@ def test_the_appeal_page_shows_result_purchases_reason_and_evidence(desk, appeal
     assert "Ditolak" in html  # the rejected purchase is listed too
     assert "Nota kedua ditolak padahal sah" in html
     assert "Rp300.000" in html  # the deduction
-    evidence_url = reverse("admin:compliance_appeal_evidence", args=[appeal.pk])
+    evidence_url = reverse("portal:appeal_evidence", args=[appeal.pk])
     assert evidence_url in html
     evidence = desk.get(evidence_url)
     assert evidence.status_code == 200
@@ -112,7 +112,7 @@ def test_another_unit_operator_cannot_open_the_evidence(client, appeal):
     operator = UserFactory(username="op-disdik", role=roles.UNIT_OPERATOR)
     UnitOperator.objects.create(user=operator, work_unit=WorkUnit.objects.get(code="DISDIK"))
     client.force_login(operator)
-    response = client.get(reverse("admin:compliance_appeal_evidence", args=[appeal.pk]))
+    response = client.get(reverse("portal:appeal_evidence", args=[appeal.pk]))
     assert response.status_code in (403, 404)
 
 
