@@ -281,3 +281,19 @@ class AppealForm(forms.Form):
         required=False,
         help_text=_("A photo or PDF, for example a leave letter."),
     )
+
+
+class ContestForm(forms.Form):
+    """Ask for a rejected purchase to be reviewed again: a required comment, optional photo."""
+
+    comment = forms.CharField(
+        label=_("Why should it be reviewed again?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.ImageField(
+        label=_("New evidence (optional)"),
+        required=False,
+        help_text=_("For example a clearer photo of the receipt."),
+        error_messages={"invalid_image": MSG_RECEIPT_NOT_IMAGE},
+    )

@@ -107,3 +107,12 @@ def receipt(request, pk: int):
     if not purchase.receipt:
         raise Http404
     return FileResponse(purchase.receipt.open("rb"))
+
+
+@login_required
+def contest_evidence(request, pk: int):
+    """The new evidence an employee gave when asking for a review: as private as a receipt."""
+    purchase = get_object_or_404(purchases_visible_to(request.user), pk=pk)
+    if not purchase.contest_evidence:
+        raise Http404
+    return FileResponse(purchase.contest_evidence.open("rb"))

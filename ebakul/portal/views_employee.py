@@ -14,13 +14,14 @@ from ebakul.compliance.models import MonthlyCompliance
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import now_wib, validate_period
 from ebakul.merchants.selectors import merchants_selectable
+from ebakul.purchases import services as purchase_services
 from ebakul.purchases.models import PurchaseStatus
 from ebakul.purchases.selectors import purchases_visible_to
-from ebakul.purchases.services import purchase_create
+from ebakul.purchases.services import ACTION_CONTEST, purchase_create
 
 from . import access
 from .access import employee_required
-from .forms import AppealForm, MerchantSearchForm, PurchaseForm
+from .forms import AppealForm, ContestForm, MerchantSearchForm, PurchaseForm
 
 MSG_PURCHASE_SUBMITTED = _(
     "Purchase %(number)s was sent. The business will confirm it, then a verifier checks it."
@@ -29,6 +30,9 @@ MSG_PURCHASE_DRAFT_SAVED = _("Check the summary, then press Send.")
 MSG_PICK_MERCHANT = _("Choose the business first.")
 MSG_APPEAL_SENT = _("Your appeal was sent. You will be notified of the decision.")
 MSG_APPEAL_CLOSED = _("The appeal window is closed.")
+MSG_CONTEST_SENT = _(
+    "Your request was sent. Another verifier will review purchase %(number)s again."
+)
 
 PICKER_LIMIT = 30
 STATEMENT_MONTHS = 6
@@ -217,7 +221,49 @@ def purchase_detail(request, pk: int):
     return render(
         request,
         "portal/employee/purchase_detail.html",
-        {"purchase": purchase, "history": history},
+        {
+            "purchase": purchase,
+            "history": history,
+            "contest_form": _contest_form(request, purchase),
+        },
+    )
+
+
+def _contest_form(request, purchase, data=None, files=None):
+    """The "ask for a review" form when the workflow offers the contest action now."""
+    codes = access.available_action_codes(document=purchase, user=request.user)
+    return ContestForm(data, files) if ACTION_CONTEST in codes else None
+
+
+@employee_required
+@require_http_methods(["POST"])
+def purchase_contest(request, pk: int):
+    purchase = get_object_or_404(own_purchases(request), pk=pk)
+    form = ContestForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            purchase_services.purchase_contest(
+                purchase=purchase,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                evidence=form.cleaned_data.get("evidence"),
+            )
+        except ValidationError as exc:
+            _add_model_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, MSG_CONTEST_SENT % {"number": purchase.document_number})
+            return redirect("portal:purchase_detail", pk=purchase.pk)
+    from ebakul.workflow import services as wf
+
+    purchase.refresh_from_db()
+    history = list(wf.document_history(document=purchase).select_related("actor"))
+    return render(
+        request,
+        "portal/employee/purchase_detail.html",
+        {"purchase": purchase, "history": history, "contest_form": form},
+        status=400,
     )
 
 

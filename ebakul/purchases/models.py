@@ -26,6 +26,7 @@ class PurchaseStatus(models.TextChoices):
     MERCHANT_DISPUTED = "merchant_disputed", _("Disputed by merchant")
     VERIFIED = "verified", _("Verified")
     REJECTED = "rejected", _("Rejected")
+    CONTESTED = "contested", _("Review requested")
 
 
 # Purchases still in the pipeline: shown as "pending" spend.
@@ -33,6 +34,7 @@ PENDING_STATUSES = (
     PurchaseStatus.SUBMITTED,
     PurchaseStatus.MERCHANT_CONFIRMED,
     PurchaseStatus.MERCHANT_DISPUTED,
+    PurchaseStatus.CONTESTED,
 )
 
 
@@ -66,6 +68,11 @@ class PurchaseLimit(TimeStampedModel):
 def receipt_upload_to(instance, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"receipts/{instance.period or 'unknown'}/{instance.receipt_sha256 or 'x'}.{ext}"
+
+
+def contest_upload_to(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"receipts/{instance.period or 'unknown'}/contest-{instance.pk or 'x'}.{ext}"
 
 
 class Purchase(TimeStampedModel):
@@ -114,8 +121,25 @@ class Purchase(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=32, default=PurchaseStatus.DRAFT, db_index=True
     )
-    status_note = models.TextField(
-        _("status note"), blank=True, default="", help_text=_("Reason for a rejection or dispute.")
+    # Two authors, two fields (docs/adr/0111): the merchant's note when confirming or disputing
+    # the sale, and the verifier's reason for the last decision. Neither overwrites the other.
+    merchant_note = models.TextField(
+        _("merchant's note"),
+        blank=True,
+        default="",
+        help_text=_("What the merchant wrote when disputing the sale."),
+    )
+    decision_reason = models.TextField(
+        _("verifier's reason"),
+        blank=True,
+        default="",
+        help_text=_("Why the verifier rejected the purchase."),
+    )
+    contest_evidence = models.ImageField(
+        _("new evidence for the review"),
+        upload_to=contest_upload_to,
+        blank=True,
+        validators=[validate_receipt],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +149,7 @@ class Purchase(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
-    history = HistoricalRecords(excluded_fields=["receipt"])
+    history = HistoricalRecords(excluded_fields=["receipt", "contest_evidence"])
 
     class Meta:
         verbose_name = _("purchase")
