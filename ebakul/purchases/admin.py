@@ -93,7 +93,7 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     list_select_related = ("employee", "employee__work_unit", "merchant", "category")
     autocomplete_fields = ("employee", "merchant")
     fieldsets = (
-        (None, {"fields": ("document_number", "status", "period")}),
+        (None, {"fields": ("document_number", "status_text", "period")}),
         (
             _("Notes"),
             {"fields": ("merchant_note", "decision_reason", "contest_evidence_preview")},
@@ -127,7 +127,7 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     )
     readonly_fields = (
         "document_number",
-        "status",
+        "status_text",
         "merchant_note",
         "decision_reason",
         "contest_evidence_preview",
@@ -152,6 +152,16 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
         if obj.status in PurchaseStatus.values:
             return obj.status, PurchaseStatus(obj.status).label
         return obj.status
+
+    @display(description=_("status"))
+    def status_text(self, obj):
+        """The state's label from the workflow (never its code)."""
+        if not obj or not obj.pk:
+            return "-"
+        from ebakul.workflow.services import state_of
+
+        state = state_of(obj)
+        return state.label if state else obj.status
 
     @display(description=_("receipt photo"))
     def receipt_preview(self, obj):
