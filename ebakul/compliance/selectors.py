@@ -60,6 +60,28 @@ def period_get_or_default(period: str) -> Period:
         return Period.objects.get(period=period)
 
 
+def appeal_close_of(period: str) -> dt.datetime:
+    """The appeal close of ``period``: its calendar row when there is one, else the default
+    calendar. A read: it never creates the period."""
+    found = Period.objects.filter(period=period).values_list("appeal_close", flat=True).first()
+    return found or default_calendar(period)["appeal_close"]
+
+
+def appeal_window_open(period: str, at: dt.datetime | None = None) -> bool:
+    """Whether something of ``period`` may still be contested: not locked and before its
+    appeal close (docs/adr/0112)."""
+    status = Period.objects.filter(period=period).values_list("status", flat=True).first()
+    if status == PeriodStatus.LOCKED:
+        return False
+    return (at or timezone.now()) <= appeal_close_of(period)
+
+
+def purchase_in_appeal_window(purchase) -> bool:
+    """Workflow condition hook ``appeal_window_open`` for purchases (registered in apps.py)."""
+    period = getattr(purchase, "period", None)
+    return bool(period) and appeal_window_open(period)
+
+
 def submissions_open(period: str, at: dt.datetime | None = None) -> bool:
     p = period_get_or_default(period)
     at = at or timezone.now()

@@ -271,7 +271,10 @@ def _write_purchases(ctx: DemoContext, drafts: list[_Draft]) -> None:
                     payment_method=d.payment,
                     qris_reference=d.qris,
                     status=d.status,
-                    status_note=d.note,
+                    # A disputed purchase's note is the merchant's; a rejected one's the
+                    # verifier's reason (docs/adr/0111).
+                    merchant_note=d.note if d.status == PurchaseStatus.MERCHANT_DISPUTED else "",
+                    decision_reason=d.note if d.status == PurchaseStatus.REJECTED else "",
                     created_by=employee.user,
                     created_at=d.created_at,
                     updated_at=d.updated_at,

@@ -279,3 +279,18 @@ class AppealForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
         ),
     )
+
+
+class ContestForm(forms.Form):
+    """Ask for a rejected purchase to be reviewed again: a required comment, optional photo."""
+
+    comment = forms.CharField(
+        label=_("Why should it be reviewed again?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = ReceiptField(
+        label=_("New evidence (optional)"),
+        required=False,
+        help_text=_("For example a clearer photo of the receipt."),
+    )

@@ -36,6 +36,7 @@ urlpatterns = [
     path("notifikasi/baca-semua/", common.notifications_read_all, name="notifications_read_all"),
     path("nota/<int:pk>/", common.receipt, name="receipt"),
     path("sanggahan/<int:pk>/bukti/", common.appeal_evidence, name="appeal_evidence"),
+    path("nota/<int:pk>/bukti-tinjau-ulang/", common.contest_evidence, name="contest_evidence"),
     # Employee self-service
     path("pegawai/", employee.employee_home, name="employee_home"),
     path("pegawai/belanja/pilih-usaha/", employee.merchant_pick, name="merchant_pick"),
@@ -43,6 +44,9 @@ urlpatterns = [
     path("pegawai/belanja/", employee.purchase_list, name="purchase_list"),
     path("pegawai/belanja/<int:pk>/", employee.purchase_detail, name="purchase_detail"),
     path("pegawai/belanja/<int:pk>/kirim/", employee.purchase_confirm, name="purchase_confirm"),
+    path(
+        "pegawai/belanja/<int:pk>/tinjau-ulang/", employee.purchase_contest, name="purchase_contest"
+    ),
     path("pegawai/sanggahan/", employee.appeal, name="appeal"),
     path("pegawai/laporan/<str:period>.pdf", employee.statement, name="statement"),
     # Merchant portal

@@ -119,3 +119,14 @@ def appeal_evidence(request, pk: int):
     if not appeal.evidence:
         raise Http404
     return private_file_response(appeal.evidence, stem=f"bukti-sanggahan-{appeal.pk}")
+
+
+@login_required
+def contest_evidence(request, pk: int):
+    """The new evidence an employee gave when asking for a review: as private as a receipt."""
+    purchase = get_object_or_404(purchases_visible_to(request.user), pk=pk)
+    if not purchase.contest_evidence:
+        raise Http404
+    return private_file_response(
+        purchase.contest_evidence, stem=f"bukti-tinjau-ulang-{purchase.pk}"
+    )

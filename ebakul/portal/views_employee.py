@@ -16,13 +16,14 @@ from ebakul.compliance.selectors import appeals_by_period
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import now_wib, validate_period
 from ebakul.merchants.selectors import merchants_selectable
+from ebakul.purchases import services as purchase_services
 from ebakul.purchases.models import PurchaseStatus
 from ebakul.purchases.selectors import purchases_visible_to
-from ebakul.purchases.services import purchase_create
+from ebakul.purchases.services import ACTION_CONTEST, purchase_create
 
 from . import access
 from .access import employee_required
-from .forms import AppealForm, MerchantSearchForm, PurchaseForm
+from .forms import AppealForm, ContestForm, MerchantSearchForm, PurchaseForm
 
 MSG_PURCHASE_SUBMITTED = _(
     "Purchase %(number)s was sent. The business will confirm it, then a verifier checks it."
@@ -33,6 +34,9 @@ MSG_APPEAL_SENT = _("Your appeal was sent. You will be notified of the decision.
 MSG_APPEAL_CLOSED = _("The appeal window is closed.")
 MSG_APPEAL_EXISTS = _(
     "You have already appealed this period; its state is shown on your home page."
+)
+MSG_CONTEST_SENT = _(
+    "Your request was sent. Another verifier will review purchase %(number)s again."
 )
 
 PICKER_LIMIT = 30
@@ -237,7 +241,49 @@ def purchase_detail(request, pk: int):
     return render(
         request,
         "portal/employee/purchase_detail.html",
-        {"purchase": purchase, "history": history},
+        {
+            "purchase": purchase,
+            "history": history,
+            "contest_form": _contest_form(request, purchase),
+        },
+    )
+
+
+def _contest_form(request, purchase, data=None, files=None):
+    """The "ask for a review" form when the workflow offers the contest action now."""
+    codes = access.available_action_codes(document=purchase, user=request.user)
+    return ContestForm(data, files) if ACTION_CONTEST in codes else None
+
+
+@employee_required
+@require_http_methods(["POST"])
+def purchase_contest(request, pk: int):
+    purchase = get_object_or_404(own_purchases(request), pk=pk)
+    form = ContestForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            purchase_services.purchase_contest(
+                purchase=purchase,
+                actor=request.user,
+                comment=form.cleaned_data["comment"],
+                evidence=form.cleaned_data.get("evidence"),
+            )
+        except ValidationError as exc:
+            _add_model_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, MSG_CONTEST_SENT % {"number": purchase.document_number})
+            return redirect("portal:purchase_detail", pk=purchase.pk)
+    from ebakul.workflow import services as wf
+
+    purchase.refresh_from_db()
+    history = list(wf.document_history(document=purchase).select_related("actor"))
+    return render(
+        request,
+        "portal/employee/purchase_detail.html",
+        {"purchase": purchase, "history": history, "contest_form": form},
+        status=400,
     )
 
 

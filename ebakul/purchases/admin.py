@@ -33,6 +33,7 @@ STATUS_COLOURS = {
     PurchaseStatus.MERCHANT_DISPUTED: "danger",
     PurchaseStatus.VERIFIED: "success",
     PurchaseStatus.REJECTED: "danger",
+    PurchaseStatus.CONTESTED: "warning",
 }
 
 
@@ -92,7 +93,11 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     list_select_related = ("employee", "employee__work_unit", "merchant", "category")
     autocomplete_fields = ("employee", "merchant")
     fieldsets = (
-        (None, {"fields": ("document_number", "status", "status_note", "period")}),
+        (None, {"fields": ("document_number", "status_text", "period")}),
+        (
+            _("Notes"),
+            {"fields": ("merchant_note", "decision_reason", "contest_evidence_preview")},
+        ),
         (
             _("Purchase"),
             {
@@ -122,8 +127,10 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     )
     readonly_fields = (
         "document_number",
-        "status",
-        "status_note",
+        "status_text",
+        "merchant_note",
+        "decision_reason",
+        "contest_evidence_preview",
         "period",
         "receipt_preview",
         "receipt_sha256",
@@ -146,6 +153,16 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
             return obj.status, PurchaseStatus(obj.status).label
         return obj.status
 
+    @display(description=_("status"))
+    def status_text(self, obj):
+        """The state's label from the workflow (never its code)."""
+        if not obj or not obj.pk:
+            return "-"
+        from ebakul.workflow.services import state_of
+
+        state = state_of(obj)
+        return state.label if state else obj.status
+
     @display(description=_("receipt photo"))
     def receipt_preview(self, obj):
         if not obj or not obj.pk or not obj.receipt:
@@ -156,6 +173,16 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
             # Receipts are personal data: served by the row-scoped receipt view, never as
             # public media files.
             reverse("portal:receipt", args=[obj.pk]),
+        )
+
+    @display(description=_("new evidence for the review"))
+    def contest_evidence_preview(self, obj):
+        if not obj or not obj.pk or not obj.contest_evidence:
+            return "-"
+        return format_html(
+            '<a href="{0}" target="_blank" rel="noopener"><img src="{0}" alt="" '
+            'style="max-height:240px"></a>',
+            reverse("portal:contest_evidence", args=[obj.pk]),
         )
 
     def get_queryset(self, request):
@@ -178,7 +205,9 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
             readonly += [
                 f.name
                 for f in self.model._meta.fields
-                if f.editable and f.name not in readonly and f.name != "id"
+                if f.editable
+                and f.name not in readonly
+                and f.name not in ("id", "contest_evidence")
             ]
         return readonly
 

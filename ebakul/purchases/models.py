@@ -27,6 +27,7 @@ class PurchaseStatus(models.TextChoices):
     MERCHANT_DISPUTED = "merchant_disputed", _("Disputed by merchant")
     VERIFIED = "verified", _("Verified")
     REJECTED = "rejected", _("Rejected")
+    CONTESTED = "contested", _("Review requested")
 
 
 # Purchases still in the pipeline: shown as "pending" spend.
@@ -34,6 +35,7 @@ PENDING_STATUSES = (
     PurchaseStatus.SUBMITTED,
     PurchaseStatus.MERCHANT_CONFIRMED,
     PurchaseStatus.MERCHANT_DISPUTED,
+    PurchaseStatus.CONTESTED,
 )
 
 
@@ -68,6 +70,11 @@ def receipt_upload_to(instance, filename: str) -> str:
     # ``filename`` is the server-chosen name from ebakul.core.uploads (sha256 of the stored
     # bytes + the stored format's extension); a client name is refused.
     return f"receipts/{instance.period or 'unknown'}/{stored_basename(filename)}"
+
+
+def contest_upload_to(instance, filename: str) -> str:
+    # Server-chosen name like a receipt's (ebakul.core.uploads); a client name is refused.
+    return f"receipts/{instance.period or 'unknown'}/contest-{stored_basename(filename)}"
 
 
 class Purchase(TimeStampedModel):
@@ -116,8 +123,25 @@ class Purchase(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=32, default=PurchaseStatus.DRAFT, db_index=True
     )
-    status_note = models.TextField(
-        _("status note"), blank=True, default="", help_text=_("Reason for a rejection or dispute.")
+    # Two authors, two fields (docs/adr/0111): the merchant's note when confirming or disputing
+    # the sale, and the verifier's reason for the last decision. Neither overwrites the other.
+    merchant_note = models.TextField(
+        _("merchant's note"),
+        blank=True,
+        default="",
+        help_text=_("What the merchant wrote when disputing the sale."),
+    )
+    decision_reason = models.TextField(
+        _("verifier's reason"),
+        blank=True,
+        default="",
+        help_text=_("Why the verifier rejected the purchase."),
+    )
+    contest_evidence = CleanFileField(
+        _("new evidence for the review"),
+        upload_to=contest_upload_to,
+        blank=True,
+        policy=RECEIPT_POLICY.name,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,7 +151,7 @@ class Purchase(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
-    history = HistoricalRecords(excluded_fields=["receipt"])
+    history = HistoricalRecords(excluded_fields=["receipt", "contest_evidence"])
 
     class Meta:
         verbose_name = _("purchase")

@@ -62,7 +62,16 @@ def purchase_create(
 
 MSG_NOT_EDITABLE = _("Only a draft purchase can be changed; later it moves through the workflow.")
 MSG_WORKFLOW_FIELDS = _("Status and document number change only through the workflow.")
-WORKFLOW_FIELDS = frozenset({"status", "status_note", "document_number", "period"})
+WORKFLOW_FIELDS = frozenset(
+    {
+        "status",
+        "merchant_note",
+        "decision_reason",
+        "contest_evidence",
+        "document_number",
+        "period",
+    }
+)
 
 
 @transaction.atomic
@@ -86,3 +95,29 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     purchase._history_user = actor
     purchase.save()
     return purchase
+
+
+MSG_CONTEST_COMMENT_REQUIRED = _("Write why the purchase should be reviewed again.")
+ACTION_CONTEST = "contest"
+
+
+@transaction.atomic
+def purchase_contest(*, purchase: Purchase, actor, comment: str, evidence=None) -> Purchase:
+    """The employee asks for a rejected purchase to be reviewed again (docs/adr/0112): the
+    workflow's ``contest`` action (its conditions hold the appeal window and "only once") with
+    a required comment and, optionally, a new photo as evidence. Everything is checked before
+    anything is written; a refusal changes nothing."""
+    from ebakul.workflow.services import apply_action
+
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(MSG_CONTEST_COMMENT_REQUIRED, code="comment_required", field="comment")
+    if evidence:
+        evidence = clean_receipt(evidence)  # refused before the workflow moves
+    done = apply_action(document=purchase, action=ACTION_CONTEST, actor=actor, comment=comment)
+    if evidence:
+        done.contest_evidence = evidence
+        done._history_user = actor
+        done.save(update_fields=["contest_evidence", "updated_at"])
+        purchase.contest_evidence = done.contest_evidence
+    return done

@@ -29,6 +29,7 @@ from .models import (
     Assignment,
     DocumentType,
     MyTask,
+    RefusalReason,
     TransitionCondition,
     VerifierScope,
     WorkflowDefinition,
@@ -41,6 +42,30 @@ MSG_BULK_APPLIED = _("%(action)s: %(count)s document(s) done.")
 MSG_BULK_REFUSED = _("%(action)s refused for %(count)s document(s): %(details)s")
 MSG_ACTION_DONE = _("%(document)s: “%(action)s” done, now “%(state)s”.")
 MSG_REASSIGNED = _("%(document)s is now assigned to %(user)s.")
+MSG_ACTION_GONE = _("This action is not open to you on this document now.")
+
+
+class RefusalForm(forms.Form):
+    """The confirmation step of an action that needs a reason: a common reason and/or text.
+    Whether one is given is decided by the engine, not here (docs/adr/0110)."""
+
+    reason = forms.ModelChoiceField(
+        queryset=RefusalReason.objects.none(),
+        required=False,
+        label=_("Common reason"),
+        empty_label=_("— choose a reason —"),
+    )
+    comment = forms.CharField(
+        label=_("Explanation for the person affected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = RefusalReason.objects.filter(
+            kind=transition.reason_kind or "-", active=True
+        ).order_by("order", "id")
 
 
 # --- Document admins: actions, bulk actions, history --------------------------------------
@@ -63,6 +88,11 @@ class WorkflowAdminMixin:
                 "<path:object_id>/workflow/",
                 self.admin_site.admin_view(self.workflow_action_view),
                 name="{}_{}_workflow".format(*info),
+            ),
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_confirm_view),
+                name="{}_{}_workflow_confirm".format(*info),
             ),
         ] + super().get_urls()
 
@@ -102,10 +132,18 @@ class WorkflowAdminMixin:
             .select_related("assignee")
             .first()
         )
+        actions = services.available_actions(document=obj, user=request.user)
+        confirm_url = f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow_confirm"
         return {
             "wf_state": obj.status,
             "wf_state_label": labels(obj.status),
-            "wf_actions": services.available_actions(document=obj, user=request.user),
+            # One click for the others; refusals open a confirmation step with a reason.
+            "wf_actions": [t for t in actions if not t.requires_reason],
+            "wf_refusals": [
+                {"t": t, "url": reverse(confirm_url, args=[obj.pk, t.code])}
+                for t in actions
+                if t.requires_reason
+            ],
             "wf_action_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow", args=[obj.pk]
             ),
@@ -117,6 +155,67 @@ class WorkflowAdminMixin:
                 else ""
             ),
         }
+
+    def workflow_confirm_view(self, request, object_id, action):
+        """The confirmation step of a refusal: the reason chooser, then the engine."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        seen_state = request.POST.get("wf_state", obj.status)
+        offered = {t.code: t for t in services.available_actions(document=obj, user=request.user)}
+        transition = offered.get(action)
+        if transition is None:
+            self.message_user(request, MSG_ACTION_GONE, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        form = RefusalForm(request.POST or None, transition=transition)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                obj.status = seen_state  # a stale page is refused by the engine
+                try:
+                    done = services.apply_action(
+                        document=obj,
+                        action=action,
+                        actor=request.user,
+                        comment=form.cleaned_data["comment"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                except DomainError as exc:
+                    form.add_error(None, str(exc.message))
+                else:
+                    self._action_done(request, done, transition.label)
+                    return HttpResponseRedirect(change_url)
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("%(action)s: %(document)s")
+            % {"action": transition.label, "document": str(obj)},
+            "form": form,
+            "document": obj,
+            "transition": transition,
+            "wf_state": seen_state,
+            "cancel_url": change_url,
+        }
+        return TemplateResponse(
+            request, "workflow/admin/confirm_action.html", context, status=status
+        )
+
+    def _action_done(self, request, done, label: str) -> None:
+        wf = services.load_workflow(documents.document_key(done))
+        self.message_user(
+            request,
+            MSG_ACTION_DONE
+            % {
+                "document": str(done),
+                "action": label,
+                "state": wf.state_label(done.status) if wf else done.status,
+            },
+            messages.SUCCESS,
+        )
 
     def workflow_action_view(self, request, object_id):
         if request.method != "POST":
@@ -164,7 +263,8 @@ class WorkflowAdminMixin:
         seen = set()
         for outgoing in wf.outgoing.values():
             for t in outgoing:
-                if t.is_automatic or not t.enabled or t.code in seen:
+                # Refusals need a reason and a confirmation: never a bulk action.
+                if t.is_automatic or not t.enabled or t.requires_reason or t.code in seen:
                     continue
                 seen.add(t.code)
                 name = f"workflow_{t.code}"
@@ -260,6 +360,7 @@ class TransitionInline(StackedInline):
         "allowed_groups",
         ("owner_rule", "owner_group"),
         ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
+        ("requires_reason", "reason_kind"),
     )
     filter_horizontal = ("allowed_groups",)
 
@@ -315,6 +416,7 @@ class WorkflowTransitionAdmin(DeskHistoryAdmin):
         "allowed_groups",
         ("owner_rule", "owner_group"),
         ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
+        ("requires_reason", "reason_kind"),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -329,6 +431,20 @@ class WorkflowTransitionAdmin(DeskHistoryAdmin):
                     workflow_id=transition.workflow_id
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(RefusalReason)
+class RefusalReasonAdmin(DeskHistoryAdmin):
+    """The common reasons offered when refusing (policy as data): edit, reorder, switch off."""
+
+    list_display = ("label", "kind", "active", "order")
+    list_filter = ("kind", "active")
+    list_editable = ("active", "order")
+    search_fields = ("label",)
+    ordering = ("kind", "order", "id")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # used in the history of decisions: switch it off instead
 
 
 @admin.register(VerifierScope)
@@ -353,11 +469,12 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
         "from_state",
         "to_state",
         "actor",
+        "reason",
         "comment",
     )
-    list_filter = ("document_type", "action")
+    list_filter = ("document_type", "action", "reason")
     search_fields = ("actor__username", "comment", "=object_id")
-    list_select_related = ("actor",)
+    list_select_related = ("actor", "reason")
     date_hierarchy = "created_at"
 
     @display(description=_("document"))

@@ -15,13 +15,27 @@ MSG_PARAM_MISSING = _("Parameter %(name)s is required.")
 MSG_PARAM_UNKNOWN = _("Unknown parameter %(name)s.")
 MSG_PARAM_INT = _("Parameter %(name)s must be a whole number of at least 0.")
 MSG_PARAM_LIST = _("Parameter %(name)s must be a list of texts.")
+MSG_PARAM_STR = _("Parameter %(name)s must be a text.")
+
+# Facts other apps own, registered by them at start-up (``AppConfig.ready``), so this app never
+# imports them: name -> callable(document) -> bool. A missing hook means "does not hold".
+HOOKS: dict[str, Callable] = {}
+
+
+def register_hook(name: str, func: Callable) -> None:
+    HOOKS[name] = func
+
+
+def _hook(name: str, doc) -> bool:
+    func = HOOKS.get(name)
+    return bool(func and func(doc))
 
 
 @dataclass(frozen=True)
 class Predicate:
     code: str
     label: str
-    params: dict  # name -> "int" | "list"
+    params: dict  # name -> "int" | "list" | "str"
     test: Callable
     describe: Callable
 
@@ -54,6 +68,16 @@ def _risk_score_at_most(doc, params) -> bool:
     # A document without a risk score is not known to be low-risk: the condition fails.
     score = getattr(doc, "risk_score", None)
     return score is not None and score <= params["score"]
+
+
+def _not_taken_before(doc, params) -> bool:
+    from .models import WorkflowEvent
+
+    return not WorkflowEvent.objects.filter(
+        document_type=f"{doc._meta.app_label}.{doc._meta.model_name}",
+        object_id=doc.pk,
+        action=params["action"],
+    ).exists()
 
 
 PREDICATES: dict[str, Predicate] = {
@@ -96,6 +120,20 @@ PREDICATES: dict[str, Predicate] = {
                 _("payment method is one of %(methods)s") % {"methods": ", ".join(p["methods"])}
             ),
         ),
+        Predicate(
+            "appeal_window_open",
+            _("The period's appeal window is open"),
+            {},
+            lambda doc, p: _hook("appeal_window_open", doc),
+            lambda p: _("the appeal window of the purchase's period is still open"),
+        ),
+        Predicate(
+            "not_taken_before",
+            _("Action not taken before on this document"),
+            {"action": "str"},
+            _not_taken_before,
+            lambda p: _("the action was not taken on this document before"),
+        ),
     )
 }
 
@@ -121,6 +159,8 @@ def validate_params(code: str, params) -> None:
         value = params[name]
         if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             errors.append(MSG_PARAM_INT % {"name": name})
+        if kind == "str" and not (isinstance(value, str) and value):
+            errors.append(MSG_PARAM_STR % {"name": name})
         if kind == "list" and (
             not isinstance(value, list) or not all(isinstance(v, str) for v in value)
         ):

@@ -56,6 +56,42 @@ def scope_ids(document) -> tuple[int | None, int | None]:
     return None, document.kecamatan_id
 
 
+def note_field(document, transition) -> str:
+    """Where a transition's note is kept. Purchases keep two notes with two authors
+    (docs/adr/0111): what the merchant wrote (their own actions) and the verifier's reason
+    (everybody else's). Merchants have one, the verifier's ``status_note``."""
+    if document_key(document) == DocumentType.PURCHASE:
+        if transition.owner_rule == OwnerRule.MERCHANT_USER:
+            return "merchant_note"
+        return "decision_reason"
+    return "status_note"
+
+
+def note_fields(document) -> tuple[str, ...]:
+    if document_key(document) == DocumentType.PURCHASE:
+        return ("merchant_note", "decision_reason")
+    return ("status_note",)
+
+
+def _reverse(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def notify_targets(document, *, refusal: bool = False) -> list[tuple[int | None, str]]:
+    """[(user id, portal url)] of the people told about a transition: the employee for a
+    purchase (and, for a refusal, the merchant whose sale it is), the merchant for its
+    registration."""
+    if document_key(document) == DocumentType.PURCHASE:
+        targets = [(_employee(document).user_id, _reverse("portal:purchase_detail", document.pk))]
+        if refusal:
+            targets.append((document.merchant.user_id, _reverse("portal:merchant_sales")))
+        return targets
+    return [(document.user_id, _reverse("portal:merchant_home"))]
+
+
 def desk_url(key: str, object_id: int) -> str:
     app_label, model_name = key.split(".")
     try:

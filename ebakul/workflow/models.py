@@ -37,6 +37,41 @@ class OwnerRule(models.TextChoices):
     MERCHANT_USER = "merchant_user", _("The merchant's user")
 
 
+class ReasonKind(models.TextChoices):
+    """Which kind of refusal a common reason applies to (also set on a transition)."""
+
+    PURCHASE_REJECT = "purchase_reject", _("Reject a purchase")
+    PURCHASE_CORRECTION = "purchase_correction", _("Ask for a correction of a purchase")
+    MERCHANT_REJECT = "merchant_reject", _("Reject a merchant")
+    MERCHANT_CORRECTION = "merchant_correction", _("Ask a merchant for a correction")
+    MERCHANT_SUSPEND = "merchant_suspend", _("Suspend a merchant")
+    APPEAL_REJECT = "appeal_reject", _("Reject an appeal")
+
+
+class RefusalReason(TimeStampedModel):
+    """A common reason administrators keep in a list, offered next to free text whenever a
+    person refuses something (policy as data, see docs/adr/0110)."""
+
+    kind = models.CharField(_("applies to"), max_length=30, choices=ReasonKind.choices)
+    label = models.CharField(_("reason"), max_length=160)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active reasons are offered.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("refusal reason")
+        verbose_name_plural = _("refusal reasons")
+        ordering = ["kind", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "label"], name="uniq_refusal_reason_label")
+        ]
+
+    def __str__(self):
+        return self.label
+
+
 class WorkflowDefinition(TimeStampedModel):
     document_type = models.CharField(
         _("document type"), max_length=60, choices=DocumentType.choices, unique=True
@@ -154,6 +189,22 @@ class WorkflowTransition(models.Model):
     )
     enabled = models.BooleanField(_("enabled"), default=True)
     sets_status_note = models.BooleanField(_("comment becomes the status note"), default=False)
+    requires_reason = models.BooleanField(
+        _("requires a reason"),
+        default=False,
+        help_text=_(
+            "The person must choose a reason from the list or write one; the desk asks for a "
+            "confirmation first."
+        ),
+    )
+    reason_kind = models.CharField(
+        _("reasons offered"),
+        max_length=30,
+        choices=ReasonKind.choices,
+        blank=True,
+        default="",
+        help_text=_("Which list of common reasons is offered for this action."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords(m2m_fields=[allowed_groups])
 
@@ -225,6 +276,14 @@ class WorkflowEvent(models.Model):
         verbose_name=_("by"),
     )
     comment = models.TextField(_("comment"), blank=True, default="")
+    reason = models.ForeignKey(
+        RefusalReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reason chosen"),
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -7,10 +7,23 @@ from django.db import transaction
 
 from ebakul.core.reference import read_fixture
 
-from .models import TransitionCondition, WorkflowDefinition, WorkflowState, WorkflowTransition
+from .models import (
+    RefusalReason,
+    TransitionCondition,
+    WorkflowDefinition,
+    WorkflowState,
+    WorkflowTransition,
+)
 
 STATE_FLAGS = ("is_initial", "is_final", "is_editable", "awaits_verification")
-TRANSITION_FLAGS = ("allow_creator", "is_automatic", "enabled", "sets_status_note")
+TRANSITION_FLAGS = (
+    "allow_creator",
+    "is_automatic",
+    "enabled",
+    "sets_status_note",
+    "requires_reason",
+    "reason_kind",
+)
 
 
 def _group(name: str | None) -> Group | None:
@@ -57,6 +70,19 @@ def create_definition(spec: dict) -> WorkflowDefinition:
     return definition
 
 
+def load_reasons() -> int:
+    """The common refusal reasons of ``fixtures/refusal_reasons.json``, for each kind that has
+    none yet: once a kind has reasons, the list belongs to the administrators."""
+    created = 0
+    for spec in read_fixture("refusal_reasons.json"):
+        if RefusalReason.objects.filter(kind=spec["kind"]).exists():
+            continue
+        for order, label in enumerate(spec["labels"], start=1):
+            RefusalReason.objects.create(kind=spec["kind"], label=label, order=order * 10)
+            created += 1
+    return created
+
+
 def load(log=print) -> None:
     created = 0
     for spec in read_fixture("workflows.json"):
@@ -64,3 +90,4 @@ def load(log=print) -> None:
             create_definition(spec)
             created += 1
     log(f"workflows: {created} created")
+    log(f"refusal reasons: {load_reasons()} created")

@@ -1,7 +1,7 @@
 """The workflow engine. A document's status changes only through ``apply_action``.
 
 available_actions(*, document, user) -> list[WorkflowTransition]
-apply_action(*, document, action, actor, comment="") -> document
+apply_action(*, document, action, actor, comment="", reason=None) -> document
 document_history(*, document) -> QuerySet[WorkflowEvent]
 assignment_reassign(*, document, assignee, actor, reason="") -> Assignment
 """
@@ -26,6 +26,7 @@ from .models import (
     Assignment,
     AssignmentScope,
     OwnerRule,
+    RefusalReason,
     WorkflowDefinition,
     WorkflowEvent,
     WorkflowState,
@@ -52,6 +53,12 @@ MSG_STATE_OCCUPIED = _(
     "The state “%(state)s” cannot be removed or renamed: %(count)s document(s) are in it. "
     "Move them to another state first."
 )
+
+MSG_REASON_REQUIRED = _(
+    "The action “%(action)s” needs a reason: choose one from the list or write it."
+)
+MSG_REASON_INVALID = _("The chosen reason is not offered for the action “%(action)s”.")
+MSG_NOTIFY_REASON = _("Reason: %(reason)s")
 
 ACTION_REASSIGN = "assignment_reassign"
 MAX_AUTOMATIC_STEPS = 5
@@ -202,13 +209,17 @@ def is_editable(document) -> bool:
 
 
 # --- The engine ---------------------------------------------------------------------------
-def apply_action(*, document, action: str, actor, comment: str = ""):
+def apply_action(*, document, action: str, actor, comment: str = "", reason=None):
     """Take ``action`` on ``document`` as ``actor``. Locks the row, re-checks state and
     permission on the locked row, writes the event, runs the hooks, follows enabled automatic
     transitions, keeps the verification assignment in step, and notifies after commit.
 
+    ``reason`` is a common reason (a ``RefusalReason`` or its id) of the transition's
+    ``reason_kind``; a transition with ``requires_reason`` needs it or a ``comment``.
+
     Raises ConflictError (changed meanwhile / not possible from this state), PermissionDenied-
-    Error (not for this user / creator / condition) or the compliance app's PeriodLockedError.
+    Error (not for this user / creator / condition), DomainError (reason missing or not offered)
+    or the compliance app's PeriodLockedError.
     The passed object gets the new status too; the locked, refreshed row is returned."""
     key = documents.document_key(document)
     model = documents.model_for(key)
@@ -226,29 +237,65 @@ def apply_action(*, document, action: str, actor, comment: str = ""):
             raise ConflictError(
                 MSG_NOT_FROM_STATE % {"action": action, "state": wf.state_label(locked.status)}
             )
-        reason = refusal(transition, locked, actor)
-        if reason:
-            raise PermissionDeniedError(reason)
+        why_not = refusal(transition, locked, actor)
+        if why_not:
+            raise PermissionDeniedError(why_not)
+        chosen = _chosen_reason(transition, reason)
+        if transition.requires_reason and chosen is None and not comment:
+            raise DomainError(
+                MSG_REASON_REQUIRED % {"action": transition.label}, code="reason_required"
+            )
+        text = reason_text(chosen, comment)
         first_state = locked.status
-        _transit(transition, locked, actor, comment)
+        _transit(transition, locked, actor, text, chosen)
         _follow_automatic(wf, locked)
-        _sync_assignment(wf, locked)
+        _sync_assignment(wf, locked, left_state=first_state)
         if locked.status != first_state:
-            _notify_owner(wf, locked, actor)
+            noted = transition.requires_reason or transition.sets_status_note
+            _notify_owner(
+                wf, locked, actor, text if noted else "", refusal=transition.requires_reason
+            )
     document.status = locked.status
-    document.status_note = locked.status_note
+    for name in documents.note_fields(locked):
+        setattr(document, name, getattr(locked, name))
     return locked
 
 
-def _transit(transition: WorkflowTransition, document, actor, comment: str) -> None:
+def _chosen_reason(transition: WorkflowTransition, reason) -> RefusalReason | None:
+    """The common reason given with an action, checked against the transition's list."""
+    if reason in (None, ""):
+        return None
+    if not isinstance(reason, RefusalReason):
+        reason = RefusalReason.objects.filter(pk=reason if str(reason).isdigit() else 0).first()
+    if (
+        reason is None
+        or not reason.active
+        or not transition.reason_kind
+        or reason.kind != transition.reason_kind
+    ):
+        raise DomainError(MSG_REASON_INVALID % {"action": transition.label}, code="reason_invalid")
+    return reason
+
+
+def reason_text(reason: RefusalReason | None, comment: str) -> str:
+    """What the person affected reads: the chosen reason, then the free text."""
+    comment = (comment or "").strip()
+    if reason is None:
+        return comment
+    return f"{reason.label}: {comment}" if comment else reason.label
+
+
+def _transit(transition: WorkflowTransition, document, actor, comment: str, reason=None) -> None:
     documents.before_transition(document, transition.code)
     now = timezone.now()
     old = document.status
     document.status = transition.to_state.code
     fields = ["status", "updated_at"]
     if transition.sets_status_note:
-        document.status_note = comment
-        fields.append("status_note")
+        # Which field the note goes to depends on who writes it (docs/adr/0111).
+        name = documents.note_field(document, transition)
+        setattr(document, name, comment)
+        fields.append(name)
     document._history_user = actor
     document.save(update_fields=fields)
     WorkflowEvent.objects.create(
@@ -259,6 +306,7 @@ def _transit(transition: WorkflowTransition, document, actor, comment: str) -> N
         action=transition.code,
         actor=actor,
         comment=comment,
+        reason=reason,
     )
     documents.after_transition(document, old=old, new=document.status, at=now)
 
@@ -296,7 +344,7 @@ def assignments_end(*, document_type: str, object_ids) -> int:
     ).update(active=False, ended_at=timezone.now())
 
 
-def _sync_assignment(wf: Compiled, document) -> Assignment | None:
+def _sync_assignment(wf: Compiled, document, left_state: str = "") -> Assignment | None:
     key = documents.document_key(document)
     state = wf.states.get(document.status)
     active = _active_assignments(key, document.pk)
@@ -307,7 +355,10 @@ def _sync_assignment(wf: Compiled, document) -> Assignment | None:
     current = active.first()
     if current is not None:
         return current  # the same verifier keeps it through consecutive waiting states
-    assignee = pick_assignee(wf.definition, document)
+    excluded = _deciders(wf, document, left_state)
+    assignee = pick_assignee(wf.definition, document, exclude_ids=excluded)
+    if assignee is None and excluded:
+        assignee, group_id = _admin_fallback(excluded)
     if assignee is None:
         return None
     assignment = Assignment.objects.create(
@@ -317,13 +368,50 @@ def _sync_assignment(wf: Compiled, document) -> Assignment | None:
     return assignment
 
 
-def pick_assignee(definition: WorkflowDefinition, document):
+def _deciders(wf: Compiled, document, left_state: str) -> set[int]:
+    """Reopening a final decision (e.g. a contested rejection) goes to somebody else: the
+    people who moved the document into the final state it just left (docs/adr/0112)."""
+    state = wf.states.get(left_state)
+    if state is None or not state.is_final:
+        return set()
+    return set(
+        WorkflowEvent.objects.filter(
+            document_type=documents.document_key(document),
+            object_id=document.pk,
+            to_state=left_state,
+            actor__isnull=False,
+        ).values_list("actor_id", flat=True)
+    )
+
+
+def _admin_fallback(excluded: set[int]):
+    """No other verifier: an active administrator who did not decide it, in the same
+    round-robin order. Returns (user, admin group id) or (None, None)."""
+    group = Group.objects.filter(name=roles.ADMIN).first()
+    if group is None:
+        return None, None
+    last = Assignment.objects.filter(assignee=OuterRef("pk")).order_by("-id").values("id")[:1]
+    admin = (
+        get_user_model()
+        .objects.filter(groups=group, is_active=True)
+        .exclude(pk__in=excluded)
+        .annotate(last_assignment=Subquery(last))
+        .order_by(F("last_assignment").asc(nulls_first=True), "id")
+        .first()
+    )
+    return (admin, group.pk) if admin else (None, None)
+
+
+def pick_assignee(definition: WorkflowDefinition, document, exclude_ids=()):
     """Round-robin within the group: the active member whose last assignment in this group is
     oldest (never assigned first). Scoped to the document's work unit or kecamatan when the
-    definition says so and a member covers it. The group row lock serialises concurrent picks."""
+    definition says so and a member covers it. ``exclude_ids``: users who may not get it. The
+    group row lock serialises concurrent picks."""
     User = get_user_model()
     Group.objects.select_for_update().filter(pk=definition.assignment_group_id).first()
     members = User.objects.filter(groups=definition.assignment_group_id, is_active=True)
+    if exclude_ids:
+        members = members.exclude(pk__in=exclude_ids)
     work_unit_id, kecamatan_id = documents.scope_ids(document)
     scoped = None
     if definition.assignment_scope == AssignmentScope.WORK_UNIT and work_unit_id:
@@ -383,18 +471,20 @@ def assignment_reassign(*, document, assignee, actor, reason: str = "") -> Assig
 
 
 # --- Notifications ------------------------------------------------------------------------
-def _notify_owner(wf: Compiled, document, actor) -> None:
-    user_id = documents.notify_user_id(document)
-    if user_id is None or (actor is not None and user_id == actor.pk):
-        return
+def _notify_owner(wf: Compiled, document, actor, reason: str = "", refusal=False) -> None:
+    """Tell the person affected; a refusal's notification carries its reason."""
     User = get_user_model()
-    notify(
-        user=User(pk=user_id),
-        title=_("%(document)s is now “%(state)s”")
-        % {"document": str(document), "state": wf.state_label(document.status)},
-        body=document.status_note or "",
-        kind="workflow",
-    )
+    for user_id, url in documents.notify_targets(document, refusal=refusal):
+        if user_id is None or (actor is not None and user_id == actor.pk):
+            continue
+        notify(
+            user=User(pk=user_id),
+            title=_("%(document)s is now “%(state)s”")
+            % {"document": str(document), "state": wf.state_label(document.status)},
+            body=MSG_NOTIFY_REASON % {"reason": reason} if reason else "",
+            url=url,
+            kind="workflow",
+        )
 
 
 def _notify_assignee(assignment: Assignment, document) -> None:

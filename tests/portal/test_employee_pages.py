@@ -197,7 +197,7 @@ def test_history_shows_only_own_purchases_with_reasons(
     employee_client, employee, other_employee, shop
 ):
     mine = PurchaseFactory(
-        employee=employee, merchant=shop, status="rejected", status_note="Nota tidak terbaca"
+        employee=employee, merchant=shop, status="rejected", decision_reason="Nota tidak terbaca"
     )
     theirs = PurchaseFactory(employee=other_employee, merchant=shop)
 

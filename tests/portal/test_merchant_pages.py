@@ -162,7 +162,7 @@ def test_merchant_disputes_with_a_reason(merchant_client, shop, employee):
     merchant_client.post(url, {"comment": "Tidak ada transaksi hari itu"})
     sale.refresh_from_db()
     assert sale.status == "merchant_disputed"
-    assert sale.status_note == "Tidak ada transaksi hari itu"
+    assert sale.merchant_note == "Tidak ada transaksi hari itu"
 
 
 @pytest.mark.parametrize("action", ["confirm", "dispute"])
@@ -175,7 +175,7 @@ def test_merchant_cannot_act_on_another_merchants_sale(
     )
     assert response.status_code == 404
     theirs.refresh_from_db()
-    assert theirs.status == "submitted" and theirs.status_note == ""
+    assert theirs.status == "submitted" and theirs.merchant_note == ""
     assert merchant_client.get(reverse("portal:receipt", args=[theirs.pk])).status_code == 404
 
 

@@ -38,8 +38,10 @@ def test_history_is_readable_on_the_change_page(world, client):
     # Actions are shown by their labels, as administrators named them.
     assert "Minta perbaikan" in history and "Ajukan ulang" in history
     assert ">request_fix<" not in history
-    # The actions open to the admin now: verify, reject, request correction.
-    assert 'value="verify"' in html and 'value="reject"' in html
+    # The actions open to the admin now: verify in one click; reject and request correction
+    # only through their confirmation step with a reason.
+    assert 'value="verify"' in html and 'value="reject"' not in html
+    assert 'data-action="reject"' in html and 'data-action="request_fix"' in html
     assert 'value="submit"' not in html
 
 
@@ -124,8 +126,11 @@ def test_bulk_action_over_mixed_states_reports_each_row(world, client):
 def test_bulk_actions_are_listed_on_the_changelist(world, client):
     client.force_login(world.verifier)
     html = client.get(reverse("admin:merchants_umkmmerchant_changelist")).content.decode()
-    for code in ("verify", "reject", "request_fix", "suspend", "reinstate"):
+    for code in ("verify", "reinstate"):
         assert f'value="workflow_{code}"' in html
+    # Refusals need a reason and a confirmation: never a bulk action.
+    for code in ("reject", "request_fix", "suspend"):
+        assert f'value="workflow_{code}"' not in html
 
 
 def test_my_tasks_inbox_lists_and_counts_assigned_documents(world, client):

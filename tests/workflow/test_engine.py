@@ -361,7 +361,7 @@ def test_owner_is_notified_after_commit(world, django_capture_on_commit_callback
     assert len(callbacks) == 2  # the employee, and the verifier it is assigned to
     note = Notification.objects.get(user=world.employee_owner, kind="workflow")
     assert "Disanggah penjual" in note.title
-    assert note.body == "bukan"
+    assert note.body == str(wf.MSG_NOTIFY_REASON % {"reason": "bukan"})
 
 
 def test_a_refused_action_notifies_nobody(world, django_capture_on_commit_callbacks):

@@ -7,6 +7,7 @@ from ebakul.core.errors import ConflictError, PermissionDeniedError
 from ebakul.merchants.models import MerchantVerificationSpan, UmkmMerchant
 from ebakul.purchases.models import Purchase
 from ebakul.workflow import services as wf
+from ebakul.workflow.documents import note_fields
 from ebakul.workflow.models import Assignment, WorkflowEvent
 
 ROLES = (
@@ -39,6 +40,9 @@ PURCHASE_CASES = [
     ("merchant_confirmed", "reject", "rejected", STAFF),
     ("merchant_disputed", "reject", "rejected", STAFF),
     ("merchant_confirmed", "auto_verify", "verified", set()),
+    ("rejected", "contest", "contested", {"employee_owner"}),
+    ("contested", "verify", "verified", STAFF),
+    ("contested", "reject", "rejected", STAFF),
 ]
 
 
@@ -47,7 +51,7 @@ def snapshot(doc):
     key = f"{doc._meta.app_label}.{doc._meta.model_name}"
     return (
         doc.status,
-        doc.status_note,
+        [getattr(doc, name) for name in note_fields(doc)],
         WorkflowEvent.objects.filter(document_type=key, object_id=doc.pk).count(),
         list(
             Assignment.objects.filter(document_type=key, object_id=doc.pk)

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('purchases', '0001_initial'),
+        ('purchases', '0002_merchant_note_decision_reason_contest'),
     ]
 
     operations = [
