@@ -191,3 +191,37 @@ def period_lock_changes(*, period: str) -> int | None:
     if not event or "changed_since_compute" not in event:
         return None
     return int(event["changed_since_compute"])
+
+
+def period_control(*, period: Period) -> dict:
+    """What the period control page shows besides the calendar (ADR 0100): which steps are
+    possible now and, until the lock, a preview computed without writing."""
+    now = timezone.now()
+    locked = period.status == PeriodStatus.LOCKED
+    early = period.status == PeriodStatus.OPEN and now < period.verification_close
+    return {
+        "period": period,
+        "now": now,
+        "locked": locked,
+        "early": early,
+        "can_simulate": not locked,
+        "can_compute": not locked and not early,
+        "can_lock": not locked and not early,
+        "before_appeal_close": now < period.appeal_close,
+        "preview": None if locked else period_preview(period=period.period),
+    }
+
+
+def period_to_control() -> Period:
+    """The period an administrator most likely has to act on: the oldest one not locked whose
+    month has ended, else the current month."""
+    from ebakul.core.periods import current_period
+
+    current = current_period()
+    waiting = (
+        Period.objects.exclude(status=PeriodStatus.LOCKED)
+        .filter(period__lt=current)
+        .order_by("period")
+        .first()
+    )
+    return waiting or period_get_or_default(current)
