@@ -99,7 +99,7 @@ class PeriodControlForm(forms.Form):
 
     step = forms.ChoiceField(choices=[(k, k) for k in STEPS], widget=forms.HiddenInput)
     confirm_period = forms.CharField(
-        label=_("Type the period (YYYY-MM) to confirm"), max_length=20, required=True
+        label=_("Type the period (YYYY-MM) to confirm"), max_length=20, required=False
     )
 
     def __init__(self, *args, period: str, **kwargs):
