@@ -110,6 +110,7 @@ def test_control_page_renders_in_indonesian_with_calendar_and_preview(desk, shor
     ):
         assert text in html, text
     assert 'id="preview-total">Rp400.000<' in html
+    assert "<dt>Pegawai yang wajib</dt>" in html
     # Before the verification close only the simulation is offered.
     assert 'id="form-simulate"' in html
     assert 'id="form-compute"' not in html and 'id="form-lock"' not in html
