@@ -36,6 +36,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils.timezone import now as timezone_now  # noqa: E402
 
 N_EMPLOYEES = 8_470
 N_MERCHANTS = 2_000
@@ -173,8 +174,16 @@ def build(fresh: bool) -> None:
     operator.groups.add(Group.objects.get(name=roles.UNIT_OPERATOR))
     UnitOperator.objects.create(user=operator, work_unit=WorkUnit.objects.get(code="DINKES"))
     t1 = time.perf_counter()
-    csv.compute_period(period=periods[1], actor=admin)
-    csv.lock_period(period=periods[1], actor=admin)
+    # The close refuses a month before its verification close (ADR 0100): early in the month
+    # the previous one is closed as it will be on the 8th.
+    import time_machine
+
+    from ebakul.compliance.selectors import period_get_or_default
+
+    close = period_get_or_default(periods[1]).verification_close + dt.timedelta(minutes=1)
+    with time_machine.travel(max(close, timezone_now()), tick=True):
+        csv.compute_period(period=periods[1], actor=admin)
+        csv.lock_period(period=periods[1], actor=admin)
     csv.compute_period(period=periods[0], actor=admin)
     log(
         f"  compliance computed for {periods[0]} and {periods[1]} (locked): "

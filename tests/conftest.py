@@ -1,10 +1,36 @@
+import datetime as dt
 import os
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop; Django refuses ORM calls from a thread that has one
 # unless told otherwise. Only the browser tests' live server thread is affected.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The test clock. ``EBAKUL_TEST_NOW=2028-02-29T12:00:00+07:00`` runs the whole session at that
+# moment (the clock keeps ticking from there): tests derive their periods from "now", and
+# scripts/test.sh runs the compliance tests a second time this way to prove they do (ADR 0101).
+# The travel starts when this file is imported, before any test module or nested conftest
+# computes a period from "now" at import time.
+_session_travel = None
+if os.environ.get("EBAKUL_TEST_NOW"):
+    _session_travel = time_machine.travel(
+        dt.datetime.fromisoformat(os.environ["EBAKUL_TEST_NOW"]), tick=True
+    )
+    _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def pytest_report_header(config):
+    now = os.environ.get("EBAKUL_TEST_NOW")
+    return f"test clock: {now}" if now else None
 
 
 def _load_reference():

@@ -7,14 +7,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
+from ebakul.accounts import roles
 from ebakul.core.admin_base import (
     DeskAdmin,
     DeskHistoryAdmin,
@@ -28,7 +31,6 @@ from ebakul.core.money import format_rupiah
 from ebakul.purchases.models import Purchase, PurchaseStatus
 
 from . import rules, selectors, services
-from .jobs import run_job
 from .models import (
     Appeal,
     AppealRemedy,
@@ -45,7 +47,11 @@ from .models import (
     SpendingRuleClassAmount,
     TppDeduction,
 )
-from .tasks import JOB_COMPUTE, JOB_LOCK
+from .outcome import describe_run
+from .tasks import STEPS, read_progress, run_period_step
+
+MSG_CONFIRM_PERIOD = _("Type %(period)s exactly to confirm.")
+MSG_CHANGED_SINCE_COMPUTE = _("changed since compute: %(n)s employees")
 
 MSG_APPEAL_DECIDED_OK = _("The appeal was decided; the employee has been notified.")
 
@@ -305,22 +311,66 @@ class SpendingRuleAdmin(DeskHistoryAdmin):
         )
 
 
-def _run_period_job(modeladmin, request, queryset, job, service):
-    for p in queryset:
-        try:
-            run = run_job(
-                job=job,
-                period=p.period,
-                actor=request.user,
-                fn=lambda p=p: service(period=p.period, actor=request.user),
-            )
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{p.period}: {exc.message}", messages.ERROR)
-            continue
-        level = messages.SUCCESS if run.status == JobRunStatus.SUCCESS else messages.WARNING
-        modeladmin.message_user(
-            request, f"{p.period}: {run.get_status_display()} {run.stats}", level
-        )
+class PeriodControlForm(forms.Form):
+    """The explicit confirmation of a step: the administrator types the period (POST only)."""
+
+    step = forms.ChoiceField(choices=[(k, k) for k in STEPS], widget=forms.HiddenInput)
+    confirm_period = forms.CharField(
+        label=_("Type the period (YYYY-MM) to confirm"), max_length=20, required=False
+    )
+
+    def __init__(self, *args, period: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+
+    def clean_confirm_period(self):
+        value = (self.cleaned_data.get("confirm_period") or "").strip()
+        if value != self.period:
+            raise forms.ValidationError(MSG_CONFIRM_PERIOD % {"period": self.period})
+        return value
+
+
+def _calendar(p: Period, now) -> list[dict]:
+    """The four steps of the period with what each does, and where "now" is."""
+    steps = [
+        (
+            "submission_close",
+            _("Submission close"),
+            p.submission_close,
+            _(
+                "Employees can no longer send purchases for this month. Verifiers keep "
+                "checking the purchases already sent."
+            ),
+        ),
+        (
+            "verification_close",
+            _("Verification close: compute"),
+            p.verification_close,
+            _(
+                "Every employee gets a result and a draft deduction, visible on their home "
+                "page; appeals open. Before this date only an estimate (simulation) can be "
+                "made, which nobody but administrators sees."
+            ),
+        ),
+        (
+            "appeal_close",
+            _("Appeal close: lock"),
+            p.appeal_close,
+            _(
+                "Until then employees may appeal, and verifications and exemptions may still "
+                "be decided. The lock recomputes every result from the latest facts, makes the "
+                "deductions final and visible to e-TPP, and notifies each employee whose "
+                "result changed since the compute."
+            ),
+        ),
+    ]
+    rows = [
+        {"key": key, "label": label, "when": when, "what": what, "past": when <= now}
+        for key, label, when, what in steps
+    ]
+    position = sum(1 for r in rows if r["past"])
+    rows.insert(position, {"today": True})
+    return rows
 
 
 @admin.register(Period)
@@ -333,9 +383,17 @@ class PeriodAdmin(NoDeleteMixin, DeskHistoryAdmin):
         "appeal_close",
         "computed_at",
         "locked_at",
+        "control_link",
     )
-    readonly_fields = ("status", "rule", "computed_at", "locked_at")
-    actions = ["compute_action", "lock_action"]
+    readonly_fields = (
+        "status",
+        "rule",
+        "computed_at",
+        "locked_at",
+        "changed_since_compute",
+        "control_link",
+    )
+    actions = None
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -359,13 +417,110 @@ class PeriodAdmin(NoDeleteMixin, DeskHistoryAdmin):
             period=obj, actor=request.user, **form_values(form, changed_only=True)
         )
 
-    @action(description=_("Compute the selected periods"))
-    def compute_action(self, request, queryset):
-        _run_period_job(self, request, queryset, JOB_COMPUTE, services.compute_period)
+    @display(description=_("changed since compute"))
+    def changed_since_compute(self, obj):
+        n = selectors.period_lock_changes(period=obj.period) if obj and obj.pk else None
+        if n is None:
+            return "-"
+        return MSG_CHANGED_SINCE_COMPUTE % {"n": n}
 
-    @action(description=_("Lock the selected periods (deductions become final)"))
-    def lock_action(self, request, queryset):
-        _run_period_job(self, request, queryset, JOB_LOCK, services.lock_period)
+    @display(description=_("period control"))
+    def control_link(self, obj):
+        if not obj or not obj.pk:
+            return "-"
+        url = reverse("admin:compliance_period_control", args=[obj.pk])
+        return format_html('<a href="{}" class="text-primary-600">{}</a>', url, _("Open control"))
+
+    # --- The period control page (ADR 0100) ---------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "control/",
+                view(self.control_current_view),
+                name="compliance_period_control_current",
+            ),
+            path(
+                "<int:object_id>/control/",
+                view(self.control_view),
+                name="compliance_period_control",
+            ),
+            path(
+                "<int:object_id>/control/progress/",
+                view(self.control_progress_view),
+                name="compliance_period_control_progress",
+            ),
+        ] + super().get_urls()
+
+    def _require_admin(self, request):
+        if not roles.is_admin(request.user):
+            raise PermissionDenied
+
+    def control_current_view(self, request):
+        """The sidebar entry: the oldest period not locked whose month has ended, else the
+        current month (created from the defaults when missing, as the scheduler does)."""
+        self._require_admin(request)
+        p = selectors.period_to_control()
+        return HttpResponseRedirect(reverse("admin:compliance_period_control", args=[p.pk]))
+
+    def control_view(self, request, object_id):
+        self._require_admin(request)
+        p = get_object_or_404(Period, pk=object_id)
+        form = None
+        if request.method == "POST":
+            form = PeriodControlForm(request.POST, period=p.period)
+            if form.is_valid():
+                step = form.cleaned_data["step"]
+                run_period_step.delay(step, p.period, request.user.pk)
+                run = _latest_run(p.period, STEPS[step][0])
+                if run is not None:
+                    ok = run.status in (JobRunStatus.SUCCESS, JobRunStatus.RUNNING)
+                    self.message_user(
+                        request, describe_run(run), messages.SUCCESS if ok else messages.ERROR
+                    )
+                return HttpResponseRedirect(reverse("admin:compliance_period_control", args=[p.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Period control %(period)s") % {"period": p.period},
+            **selectors.period_control(period=p),
+            "form": form,
+            "calendar": _calendar(p, timezone.now()),
+            "changed_since_compute": selectors.period_lock_changes(period=p.period),
+            "last_runs": [{"run": r, "outcome": describe_run(r)} for r in _runs(p.period)[:5]],
+            "progress_url": reverse("admin:compliance_period_control_progress", args=[p.pk]),
+        }
+        return TemplateResponse(request, "compliance/admin/period_control.html", context)
+
+    def control_progress_view(self, request, object_id):
+        """A small JSON the control page polls while a step runs."""
+        self._require_admin(request)
+        p = get_object_or_404(Period, pk=object_id)
+        run = _runs(p.period).first()
+        if run is None:
+            return JsonResponse({"running": False})
+        progress = read_progress(run.job, p.period) if run.status == JobRunStatus.RUNNING else None
+        return JsonResponse(
+            {
+                "running": run.status == JobRunStatus.RUNNING,
+                "status": str(run.get_status_display()),
+                "stage": (progress or {}).get("stage", ""),
+                "done": (progress or {}).get("done", 0),
+                "total": (progress or {}).get("total", 0),
+                "outcome": describe_run(run),
+            }
+        )
+
+
+def _runs(period: str):
+    return JobRun.objects.filter(
+        period=period, job__in=[job for job, _name in STEPS.values()]
+    ).order_by("-started_at", "-id")
+
+
+def _latest_run(period: str, job: str):
+    return JobRun.objects.filter(period=period, job=job).order_by("-started_at", "-id").first()
 
 
 @admin.register(Exemption)

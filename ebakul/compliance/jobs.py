@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ebakul.core.errors import ConflictError
+from ebakul.core.errors import ConflictError, DomainError
 
 from .models import JobRun, JobRunStatus
 
@@ -55,6 +55,14 @@ def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool =
         )
         try:
             stats = fn() or {}
+        except DomainError as exc:
+            # A refusal of the service (too early, locked, no rule): its own message, in the
+            # language of the person who asked, not a traceback.
+            run.status = JobRunStatus.FAILED
+            run.message = str(exc.message)[:2000]
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "message", "finished_at"])
+            raise
         except Exception as exc:
             run.status = JobRunStatus.FAILED
             run.message = f"{type(exc).__name__}: {exc}"[:2000]

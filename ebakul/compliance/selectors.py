@@ -163,3 +163,99 @@ def appeals_by_period(employee) -> dict[str, Appeal]:
     for a in Appeal.objects.filter(employee=employee).order_by("created_at", "id"):
         out[a.period] = a
     return out
+
+
+def period_preview(*, period: str) -> dict:
+    """What computing ``period`` now would give, without writing anything (the control page's
+    preview and the simulation, ADR 0100): employees, compliant/short/exempt counts, total
+    deductions, and the difference from the stored results of the last compute (how many
+    employees would change, and the total deductions stored now)."""
+    from collections import Counter
+
+    from . import adjustments
+    from .engine import evaluate, rule_for_period
+
+    p = period_get_or_default(period)
+    rule = rule_for_period(period)
+    # The same figures a compute would write: the engine, then the appeals' reductions.
+    results = adjustments.apply(period, evaluate(period=p, rule=rule)) if rule else []
+    counts = Counter(r.status for r in results)
+    stored = {
+        e: (s, d)
+        for e, s, d in MonthlyCompliance.objects.filter(period=period).values_list(
+            "employee_id", "status", "deduction_amount"
+        )
+    }
+    total = sum(r.deduction_amount for r in results)
+    changed = sum(
+        1
+        for r in results
+        if r.employee_id in stored and stored[r.employee_id] != (r.status, r.deduction_amount)
+    )
+    new_ids = {r.employee_id for r in results}
+    return {
+        "period": period,
+        "rule": rule.pk if rule else None,
+        "employees": len(results),
+        "compliant": counts.get("compliant", 0),
+        "shortfall": counts.get("shortfall", 0),
+        "exempt": counts.get("exempt", 0),
+        "deduction_total": total,
+        "has_stored": bool(stored),
+        "stored_employees": len(stored),
+        "stored_deduction_total": sum(d for _s, d in stored.values()),
+        "deduction_difference": total - sum(d for _s, d in stored.values()),
+        "changed": changed,
+        "added": len(new_ids - stored.keys()),
+        "removed": len(stored.keys() - new_ids),
+    }
+
+
+def period_lock_changes(*, period: str) -> int | None:
+    """How many employees' results changed between the compute and the lock of ``period``
+    (recorded by the lock), or None when it is not locked by a lock that recomputes."""
+    from .models import ComplianceEvent
+
+    event = (
+        ComplianceEvent.objects.filter(kind="locked", period=period)
+        .order_by("-at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not event or "changed_since_compute" not in event:
+        return None
+    return int(event["changed_since_compute"])
+
+
+def period_control(*, period: Period) -> dict:
+    """What the period control page shows besides the calendar (ADR 0100): which steps are
+    possible now and, until the lock, a preview computed without writing."""
+    now = timezone.now()
+    locked = period.status == PeriodStatus.LOCKED
+    early = period.status == PeriodStatus.OPEN and now < period.verification_close
+    return {
+        "period": period,
+        "now": now,
+        "locked": locked,
+        "early": early,
+        "can_simulate": not locked,
+        "can_compute": not locked and not early,
+        "can_lock": not locked and not early,
+        "before_appeal_close": now < period.appeal_close,
+        "preview": None if locked else period_preview(period=period.period),
+    }
+
+
+def period_to_control() -> Period:
+    """The period an administrator most likely has to act on: the oldest one not locked whose
+    month has ended, else the current month."""
+    from ebakul.core.periods import current_period
+
+    current = current_period()
+    waiting = (
+        Period.objects.exclude(status=PeriodStatus.LOCKED)
+        .filter(period__lt=current)
+        .order_by("period")
+        .first()
+    )
+    return waiting or period_get_or_default(current)

@@ -83,6 +83,17 @@ MSG_REMEDY_DATES = _(
 MSG_REMEDY_AMOUNT = _("The reduction must be a whole rupiah amount from Rp1 to %(max)s.")
 MSG_REMEDY_REASON = _("Give the reason for the reduction.")
 MSG_NOT_IN_SCOPE = _("The employee has no result for this period.")
+MSG_TOO_EARLY = _(
+    "Period %(period)s cannot be computed or locked before its verification close "
+    "(%(close)s WIB): purchases can still be submitted and verified. Run an estimate "
+    "(simulation) instead; employees do not see it."
+)
+MSG_RESULT_CHANGED_TITLE = _("Your final result for %(period)s differs from the computed one")
+MSG_RESULT_CHANGED_BODY = _(
+    "Between the compute and the lock of period %(period)s your facts changed (a purchase "
+    "verified, an exemption approved or a correction). Computed: %(old_status)s, deduction "
+    "%(old)s. Final: %(new_status)s, deduction %(new)s."
+)
 
 UPSERT_BATCH = 10_000  # rows per INSERT statement (about 1 MB on MariaDB)
 # Columns of MonthlyCompliance written by the close, after (employee_id, period).
@@ -270,15 +281,23 @@ def _upsert_draft_deductions(period: str, stamp) -> None:
         cur.execute(f"INSERT INTO {ded} ({cols}) {select}{upsert}", [stamp, stamp, period, stamp])
 
 
+STATUS_COLUMN = COMPLIANCE_COLUMNS.index("status")
+DEDUCTION_COLUMN = COMPLIANCE_COLUMNS.index("deduction_amount")
+
+
 def _write_results(*, period: str, rule, results, stamp, employee_ids, progress) -> dict:
     """Write what changed (ADR 0036): read the stored rows of the period once, compare in
     Python, upsert only new or changed compliance rows (and those whose draft deduction is
     missing or differs), derive their deductions in SQL, and on a full run delete the rows of
-    employees no longer in scope. A re-run with nothing changed writes nothing."""
+    employees no longer in scope. A re-run with nothing changed writes nothing.
+
+    ``changed`` lists the employees whose stored result (status or deduction) differs from the
+    new one: (employee id, old status, old deduction, new status, new deduction)."""
     stored = _stored_results(period, employee_ids)
     db_stamp = engine._db_datetime(stamp)
     mode = rule.sanction_mode
     to_write = []
+    changed = []
     for r in results:
         values = (
             rule.pk,
@@ -297,6 +316,18 @@ def _write_results(*, period: str, rule, results, stamp, employee_ids, progress)
         old = stored.pop(r.employee_id, None)
         if old is not None and old[1] == values and old[2] == (old[0], mode, r.deduction_amount):
             continue
+        if old is not None and (
+            old[1][STATUS_COLUMN] != r.status or int(old[1][DEDUCTION_COLUMN]) != r.deduction_amount
+        ):
+            changed.append(
+                (
+                    r.employee_id,
+                    old[1][STATUS_COLUMN],
+                    int(old[1][DEDUCTION_COLUMN]),
+                    r.status,
+                    r.deduction_amount,
+                )
+            )
         to_write.append((r.employee_id, period, *values, db_stamp))
     if to_write:
         _upsert_compliance(to_write, progress)
@@ -313,21 +344,23 @@ def _write_results(*, period: str, rule, results, stamp, employee_ids, progress)
             removed += MonthlyCompliance.objects.filter(
                 period=period, employee_id__in=chunk
             ).delete()[0]
-    return {"written": len(to_write), "removed": removed}
+    return {"written": len(to_write), "removed": removed, "changed": changed}
 
 
-@transaction.atomic
-def compute_period(*, period: str, actor=None, employee_ids=None, progress=None) -> dict:
-    """Compute every employee's result and draft deduction for ``period`` (or only
-    ``employee_ids``). Idempotent: writes only what changed (ADR 0036); refused once the period
-    is locked. The number of queries does not depend on the number of employees (one more per
-    ``UPSERT_BATCH`` rows written, one more per batch of removed rows)."""
-    validate_period(period)
-    _require_admin(actor)
-    period_get_or_default(period)
-    p = Period.objects.select_for_update().get(period=period)
-    if p.status == PeriodStatus.LOCKED:
-        raise _locked_error(period)
+def _refuse_before_verification_close(p: Period) -> None:
+    """The guard of the close (ADR 0100): before the verification close a period may only be
+    simulated. A period already computed (its calendar moved afterwards) may be recomputed."""
+    if p.status == PeriodStatus.OPEN and timezone.now() < p.verification_close:
+        close = p.verification_close.astimezone(WIB)
+        raise DomainError(
+            MSG_TOO_EARLY % {"period": p.period, "close": close.strftime("%d-%m-%Y %H:%M")},
+            code="before_verification_close",
+        )
+
+
+def _compute(*, p: Period, actor, employee_ids, progress, kind: str) -> tuple[dict, list]:
+    """Evaluate and write ``p`` (locked by the caller); returns (stats, changed employees)."""
+    period = p.period
     rule = engine.rule_for_period(period)
     if progress:
         progress("evaluate", 0, 0)
@@ -349,41 +382,100 @@ def compute_period(*, period: str, actor=None, employee_ids=None, progress=None)
         p.rule = rule
         p._history_user = actor
         p.save()
+    stats = {"period": period, **_result_counts(results), "removed": removed, "rule": rule.pk}
+    _event(
+        kind if employee_ids is None else "recomputed",
+        period=period,
+        employee=employee_ids[0] if employee_ids and len(employee_ids) == 1 else None,
+        actor=actor,
+        written=written["written"],
+        changed=len(written["changed"]),
+        **{k: v for k, v in stats.items() if k != "period"},
+    )
+    return stats, written["changed"]
+
+
+def _result_counts(results) -> dict:
     counts = Counter(r.status for r in results)
-    stats = {
-        "period": period,
+    return {
         "employees": len(results),
         "compliant": counts.get("compliant", 0),
         "shortfall": counts.get("shortfall", 0),
         "exempt": counts.get("exempt", 0),
         "deduction_total": sum(r.deduction_amount for r in results),
-        "removed": removed,
-        "rule": rule.pk,
+    }
+
+
+@transaction.atomic
+def compute_period(
+    *, period: str, actor=None, employee_ids=None, progress=None, simulate: bool = False
+) -> dict:
+    """Compute every employee's result and draft deduction for ``period`` (or only
+    ``employee_ids``). Idempotent: writes only what changed (ADR 0036); refused once the period
+    is locked, and before the verification close unless ``simulate`` (ADR 0100): a simulation
+    (perkiraan) evaluates the period without writing any result, so employees, reports and the
+    e-TPP export never see it; only its summary is recorded (a ``simulated`` event). The number
+    of queries does not depend on the number of employees (one more per ``UPSERT_BATCH`` rows
+    written, one more per batch of removed rows)."""
+    validate_period(period)
+    _require_admin(actor)
+    if simulate:
+        return simulate_period(period=period, actor=actor, progress=progress)
+    period_get_or_default(period)
+    p = Period.objects.select_for_update().get(period=period)
+    if p.status == PeriodStatus.LOCKED:
+        raise _locked_error(period)
+    _refuse_before_verification_close(p)
+    stats, _changed = _compute(
+        p=p, actor=actor, employee_ids=employee_ids, progress=progress, kind="computed"
+    )
+    return stats
+
+
+def simulate_period(*, period: str, actor=None, progress=None) -> dict:
+    """An estimate (perkiraan) of ``period`` computed now, without writing any result: the
+    preview of the control page, recorded as a ``simulated`` event (ADR 0100)."""
+    from .selectors import period_preview
+
+    validate_period(period)
+    _require_admin(actor)
+    p = period_get_or_default(period)
+    if p.status == PeriodStatus.LOCKED:
+        raise _locked_error(period)
+    if progress:
+        progress("evaluate", 0, 0)
+    preview = period_preview(period=period)
+    stats = {
+        "period": period,
+        "simulation": True,
+        **{k: preview[k] for k in ("employees", "compliant", "shortfall", "exempt")},
+        "deduction_total": preview["deduction_total"],
+        "rule": preview["rule"],
     }
     _event(
-        "computed" if employee_ids is None else "recomputed",
-        period=period,
-        employee=employee_ids[0] if employee_ids and len(employee_ids) == 1 else None,
-        actor=actor,
-        written=written["written"],
-        **{k: v for k, v in stats.items() if k != "period"},
+        "simulated", period=period, actor=actor, **{k: v for k, v in stats.items() if k != "period"}
     )
     return stats
 
 
 @transaction.atomic
 def lock_period(*, period: str, actor=None, progress=None) -> dict:
-    """Lock ``period``: compute it first if it never was, then make its drafts final. Running it
-    on a locked period changes nothing (so a crashed job can be re-run)."""
+    """Lock ``period``: recompute it from the latest facts (changed rows only), then make its
+    drafts final, in one transaction (ADR 0100). Whatever changed since the compute (a purchase
+    verified, an exemption approved) reaches the final result; each employee whose result
+    changed is notified with the old and the new figure. Refused before the verification close.
+    Running it on a locked period changes nothing (so a crashed job can be re-run)."""
     validate_period(period)
     _require_admin(actor)
     period_get_or_default(period)
     p = Period.objects.select_for_update().get(period=period)
     if p.status == PeriodStatus.LOCKED:
         return {"period": period, "already_locked": True, "finalised": 0}
-    if p.status == PeriodStatus.OPEN:
-        compute_period(period=period, actor=actor, progress=progress)
-        p.refresh_from_db()
+    _refuse_before_verification_close(p)
+    was_computed = p.status == PeriodStatus.COMPUTED
+    stats, changed = _compute(
+        p=p, actor=actor, employee_ids=None, progress=progress, kind="recomputed_at_lock"
+    )
     now = timezone.now()
     finalised = TppDeduction.objects.filter(period=period, status=DeductionStatus.DRAFT).update(
         status=DeductionStatus.FINAL, updated_at=now
@@ -401,13 +493,60 @@ def lock_period(*, period: str, actor=None, progress=None) -> dict:
         document_type=DocumentType.PURCHASE,
         object_ids=Purchase.objects.filter(period=period).values("pk"),
     )
-    _event("locked", period=period, actor=actor, finalised=finalised, assignments_ended=ended)
+    _notify_changed(period=period, changed=changed)
+    _event(
+        "locked",
+        period=period,
+        actor=actor,
+        finalised=finalised,
+        assignments_ended=ended,
+        was_computed=was_computed,
+        changed_since_compute=len(changed),
+        changed_employees=[c[0] for c in changed[:1000]],
+    )
     return {
-        "period": period,
+        **stats,
         "already_locked": False,
         "finalised": finalised,
         "assignments_ended": ended,
+        "changed_since_compute": len(changed),
     }
+
+
+def _notify_changed(*, period: str, changed: list) -> None:
+    """Tell each employee whose result changed between the compute and the lock: the computed
+    and the final figure, in rupiah (sent once the lock commits)."""
+    if not changed:
+        return
+    from ebakul.core.money import format_rupiah
+    from ebakul.employees.models import Employee
+
+    from .models import ComplianceStatus
+
+    users = {
+        e.pk: e.user
+        for e in Employee.objects.filter(
+            pk__in=[c[0] for c in changed], user__isnull=False
+        ).select_related("user")
+    }
+    for employee_id, old_status, old, new_status, new in changed:
+        user = users.get(employee_id)
+        if user is None:
+            continue
+        notify(
+            user=user,
+            title=MSG_RESULT_CHANGED_TITLE % {"period": period},
+            body=MSG_RESULT_CHANGED_BODY
+            % {
+                "period": period,
+                "old_status": ComplianceStatus(old_status).label,
+                "old": format_rupiah(old),
+                "new_status": ComplianceStatus(new_status).label,
+                "new": format_rupiah(new),
+            },
+            kind="result_changed_at_lock",
+            email=True,
+        )
 
 
 # --- Deductions after the lock ---------------------------------------------------------------

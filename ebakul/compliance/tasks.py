@@ -1,8 +1,10 @@
 """Celery tasks: thin wrappers that run services under the job lock (see jobs.py)."""
 
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
+from ebakul.core.errors import DomainError
 from ebakul.core.periods import current_period, previous_period
 
 from . import services
@@ -13,7 +15,9 @@ from .selectors import period_get_or_default
 
 JOB_COMPUTE = "compute_period"
 JOB_LOCK = "lock_period"
+JOB_SIMULATE = "simulate_period"
 JOB_REMINDERS = "reminders"
+PROGRESS_TIMEOUT = 2 * 60 * 60  # seconds, as long as the job lock
 
 
 def _recent_periods(n: int = 3) -> list[str]:
@@ -33,6 +37,52 @@ def compute_period_task(period: str) -> dict:
 @shared_task(name="ebakul.compliance.tasks.lock_period")
 def lock_period_task(period: str) -> dict:
     run = run_job(job=JOB_LOCK, period=period, fn=lambda: services.lock_period(period=period))
+    return {"status": run.status, **run.stats}
+
+
+def progress_key(job: str, period: str) -> str:
+    return f"compliance:progress:{job}:{period}"
+
+
+def read_progress(job: str, period: str) -> dict | None:
+    """The last stage a running job reported: {"stage", "done", "total"} (or None)."""
+    return cache.get(progress_key(job, period))
+
+
+STEPS = {
+    "simulate": (JOB_SIMULATE, "simulate"),
+    "compute": (JOB_COMPUTE, "compute"),
+    "lock": (JOB_LOCK, "lock"),
+}
+
+
+@shared_task(name="ebakul.compliance.tasks.run_period_step")
+def run_period_step(step: str, period: str, actor_id: int | None = None) -> dict:
+    """One step started from the period control page (ADR 0100), under the job lock, recorded
+    in ``JobRun``; its stages go to the cache so the page can show the progress. A refusal of
+    the service is recorded in the run (in the person's words), not raised."""
+    from django.contrib.auth import get_user_model
+
+    job, _name = STEPS[step]
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    key = progress_key(job, period)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        cache.set(key, {"stage": stage, "done": done, "total": total}, PROGRESS_TIMEOUT)
+
+    def fn():
+        if step == "simulate":
+            return services.simulate_period(period=period, actor=actor, progress=progress)
+        if step == "compute":
+            return services.compute_period(period=period, actor=actor, progress=progress)
+        return services.lock_period(period=period, actor=actor, progress=progress)
+
+    try:
+        run = run_job(job=job, period=period, actor=actor, fn=fn)
+    except DomainError:
+        return {"status": "failed"}
+    finally:
+        cache.delete(key)
     return {"status": run.status, **run.stats}
 
 

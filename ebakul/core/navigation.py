@@ -16,6 +16,12 @@ def _can_work_queues(request) -> bool:
     return roles.has_role(request.user, roles.VERIFIER) or roles.is_admin(request.user)
 
 
+def _is_admin(request) -> bool:
+    from ebakul.accounts import roles
+
+    return roles.is_admin(request.user)
+
+
 def _model(app_model: str, title, icon: str) -> dict:
     app, model = app_model.split(".")
     return {
@@ -57,6 +63,12 @@ SIDEBAR = {
                 _model("merchants.umkmmerchant", _("Merchants"), "storefront"),
                 _model("employees.employee", _("Employees (ASN)"), "groups"),
                 _model("compliance.period", _("Periods"), "calendar_month"),
+                {
+                    "title": _("Period control"),
+                    "icon": "event_available",
+                    "link": reverse_lazy("admin:compliance_period_control_current"),
+                    "permission": "ebakul.core.navigation._is_admin",
+                },
                 _model("compliance.tppdeduction", _("TPP deductions"), "payments"),
                 _model("compliance.appeal", _("Appeals"), "gavel"),
             ],

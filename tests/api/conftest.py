@@ -115,7 +115,7 @@ def subject_employees(ref, period):
 
 @pytest.fixture
 def computed_period(subject_employees, period):
-    from ebakul.compliance.services import compute_period
+    from tests.clock import compute_period
 
     compute_period(period=period, actor=None)
     return period
@@ -123,7 +123,7 @@ def computed_period(subject_employees, period):
 
 @pytest.fixture
 def locked_period(computed_period):
-    from ebakul.compliance.services import lock_period
+    from tests.clock import lock_period
 
     lock_period(period=computed_period, actor=None)
     return computed_period

@@ -2,10 +2,13 @@ import datetime as dt
 
 import pytest
 
-from ebakul.core.periods import WIB
+from ebakul.core.periods import WIB, now_wib
 from ebakul.employees.models import Employee, EmployeeClass
 
-PERIOD = "2027-01"  # in the future of the test clock: employees "exist" before it starts
+# The hand-computed cases live in the next January after the test clock's "now": always in the
+# future (employees "exist" before it starts) and always 31 days long, whatever the date.
+YEAR = now_wib().year + 1
+PERIOD = f"{YEAR}-01"
 
 
 def wib(*args) -> dt.datetime:
@@ -18,7 +21,7 @@ class Ctx:
     def __init__(self):
         from tests.factories import verified_merchant
 
-        self.merchant = verified_merchant(since=wib(2026, 1, 1))
+        self.merchant = verified_merchant(since=wib(YEAR - 1, 1, 1))
         self._n = 0
 
     def rule(self, **changes):
@@ -44,7 +47,7 @@ class Ctx:
         from tests.factories import PurchaseFactory
 
         self._n += 1
-        at = at or wib(2027, 1, 10, 12, 0)
+        at = at or wib(YEAR, 1, 10, 12, 0)
         purchase = PurchaseFactory(
             employee=employee,
             merchant=merchant or self.merchant,

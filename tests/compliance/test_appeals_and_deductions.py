@@ -13,8 +13,9 @@ from ebakul.compliance.models import (
     TppDeduction,
 )
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
+from tests import clock
 
-from .conftest import PERIOD, wib
+from .conftest import PERIOD, YEAR, wib
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def two_short(ctx, employee_user):
     colleague = ctx.employee()
     for e in (appellant, colleague):
         ctx.buy(e, 200_000)
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
     return appellant, colleague
 
 
@@ -96,7 +97,7 @@ def test_accepted_appeal_after_lock_supersedes_the_deduction(
     appeal = services.appeal_create(
         employee=appellant, period=PERIOD, reason="Cuti besar", actor=employee_user
     )
-    services.lock_period(period=PERIOD)
+    clock.lock_period(period=PERIOD)
     old = TppDeduction.objects.get(employee=appellant, period=PERIOD)
     assert (old.status, old.deduction_amount) == ("final", 300_000)
     # the employee was on leave the whole month: the remedy grants the exemption
@@ -106,8 +107,8 @@ def test_accepted_appeal_after_lock_supersedes_the_deduction(
         note="Cuti besar",
         actor=verifier,
         remedy="exemption",
-        exemption_start=dt.date(2027, 1, 1),
-        exemption_end=dt.date(2027, 1, 31),
+        exemption_start=dt.date(YEAR, 1, 1),
+        exemption_end=dt.date(YEAR, 1, 31),
     )
     assert Exemption.objects.get(employee=appellant).status == "approved"
 
@@ -126,7 +127,7 @@ def test_appeal_only_in_the_window_and_only_own(ctx, employee_user, verifier):
     with pytest.raises(DomainError) as exc:  # not computed yet
         services.appeal_create(employee=appellant, period=PERIOD, reason="x", actor=employee_user)
     assert exc.value.code == "appeal_window_closed"
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
     with pytest.raises(PermissionDeniedError):
         services.appeal_create(employee=other, period=PERIOD, reason="x", actor=employee_user)
     Period.objects.filter(period=PERIOD).update(appeal_close=timezone.now() - dt.timedelta(1))
@@ -156,12 +157,12 @@ def test_appeal_decision_needs_a_verifier(ctx, two_short, employee_user):
 def test_acknowledge_is_idempotent_and_conflicts_otherwise(ctx, two_short):
     appellant, _ = two_short
     draft = TppDeduction.objects.get(employee=appellant)
-    at = wib(2027, 2, 25, 10, 0)
+    at = wib(YEAR, 2, 25, 10, 0)
     with pytest.raises(ConflictError):
         services.deduction_acknowledge(
             deduction=draft, etpp_reference="E1", applied_amount=300_000, applied_at=at, actor=None
         )
-    services.lock_period(period=PERIOD)
+    clock.lock_period(period=PERIOD)
     d = services.deduction_acknowledge(
         deduction=draft, etpp_reference="E1", applied_amount=300_000, applied_at=at, actor=None
     )
@@ -193,7 +194,7 @@ def test_correction_before_lock_is_refused(ctx, two_short, verifier):
 
 def test_correction_of_a_cancelled_version_is_refused(ctx, two_short, verifier):
     appellant, _ = two_short
-    services.lock_period(period=PERIOD)
+    clock.lock_period(period=PERIOD)
     d = TppDeduction.objects.get(employee=appellant)
     services.deduction_correct(deduction=d, deduction_amount=100, reason="salah", actor=verifier)
     with pytest.raises(ConflictError):
@@ -205,8 +206,8 @@ def test_exemption_approval_needs_an_administrator(ctx, verifier):
     e = ctx.employee()
     ex = services.exemption_create(
         employee=e,
-        start_date=dt.date(2027, 1, 1),
-        end_date=dt.date(2027, 1, 31),
+        start_date=dt.date(YEAR, 1, 1),
+        end_date=dt.date(YEAR, 1, 31),
         reason="study",
         actor=verifier,
     )

@@ -1,7 +1,7 @@
 """The table of hand-computed cases (issue 4), one test per case.
 
 Default rule: 10% of the TPP ceiling, floor Rp300.000, rounded up to the rupiah, sanction
-``shortfall``. Period 2027-01 (31 days). Employees have a ceiling of Rp5.000.000 unless said
+``shortfall``. Period: the next January after the test clock's now (31 days). Employees have a ceiling of Rp5.000.000 unless said
 otherwise, so the requirement is Rp500.000.
 """
 
@@ -9,11 +9,11 @@ import datetime as dt
 
 import pytest
 
-from ebakul.compliance import services
 from ebakul.compliance.models import MonthlyCompliance, SpendingRuleClassAmount, TppDeduction
 from ebakul.employees.models import EmployeeClass
+from tests import clock
 
-from .conftest import PERIOD, wib
+from .conftest import PERIOD, YEAR, wib
 
 
 def exactly_at_requirement(c):
@@ -61,24 +61,24 @@ def pending_and_rejected_not_counted(c):
 
 def last_minute_of_the_month_counts(c):
     e = c.employee()
-    c.buy(e, 500_000, at=wib(2027, 1, 31, 23, 59))
+    c.buy(e, 500_000, at=wib(YEAR, 1, 31, 23, 59))
     return e, dict(verified=500_000, status="compliant")
 
 
 def first_minute_of_next_month_does_not(c):
     e = c.employee()
-    c.buy(e, 500_000, at=wib(2027, 2, 1, 0, 0))
-    c.buy(e, 70_000, at=wib(2027, 1, 1, 0, 0))  # first minute of the period counts
+    c.buy(e, 500_000, at=wib(YEAR, 2, 1, 0, 0))
+    c.buy(e, 70_000, at=wib(YEAR, 1, 1, 0, 0))  # first minute of the period counts
     return e, dict(verified=70_000, shortfall=430_000)
 
 
 def merchant_not_verified_at_purchase_time(c):
     from tests.factories import verified_merchant
 
-    late = verified_merchant(since=wib(2027, 1, 20, 9, 0))
+    late = verified_merchant(since=wib(YEAR, 1, 20, 9, 0))
     e = c.employee()
-    c.buy(e, 400_000, at=wib(2027, 1, 10, 12, 0), merchant=late)  # before verification
-    c.buy(e, 100_000, at=wib(2027, 1, 25, 12, 0), merchant=late)  # after: counts
+    c.buy(e, 400_000, at=wib(YEAR, 1, 10, 12, 0), merchant=late)  # before verification
+    c.buy(e, 100_000, at=wib(YEAR, 1, 25, 12, 0), merchant=late)  # after: counts
     return e, dict(verified=100_000, shortfall=400_000)
 
 
@@ -87,47 +87,47 @@ def merchant_suspended_before_purchase(c):
 
     e = c.employee()
     m = c.merchant
-    merchant_status_changed(merchant=m, old="verified", new="suspended", at=wib(2027, 1, 15))
-    c.buy(e, 200_000, at=wib(2027, 1, 14, 23, 0), merchant=m)
-    c.buy(e, 300_000, at=wib(2027, 1, 16, 8, 0), merchant=m)
+    merchant_status_changed(merchant=m, old="verified", new="suspended", at=wib(YEAR, 1, 15))
+    c.buy(e, 200_000, at=wib(YEAR, 1, 14, 23, 0), merchant=m)
+    c.buy(e, 300_000, at=wib(YEAR, 1, 16, 8, 0), merchant=m)
     return e, dict(verified=200_000, shortfall=300_000)
 
 
 def submitted_after_submission_close(c):
     e = c.employee()
-    c.buy(e, 500_000, at=wib(2027, 1, 30), created_at=wib(2027, 2, 4, 0, 0))
-    c.buy(e, 10_000, at=wib(2027, 1, 30), created_at=wib(2027, 2, 3, 23, 58))
+    c.buy(e, 500_000, at=wib(YEAR, 1, 30), created_at=wib(YEAR, 2, 4, 0, 0))
+    c.buy(e, 10_000, at=wib(YEAR, 1, 30), created_at=wib(YEAR, 2, 3, 23, 58))
     return e, dict(verified=10_000, shortfall=490_000)
 
 
 def full_exemption(c):
     e = c.employee()
-    c.exempt(e, dt.date(2026, 12, 20), dt.date(2027, 2, 10))
+    c.exempt(e, dt.date(YEAR - 1, 12, 20), dt.date(YEAR, 2, 10))
     return e, dict(required=0, shortfall=0, status="exempt", deduction=0, active_days=0)
 
 
 def pending_exemption_does_not_count(c):
     e = c.employee()
-    c.exempt(e, dt.date(2027, 1, 1), dt.date(2027, 1, 31), approved=False)
+    c.exempt(e, dt.date(YEAR, 1, 1), dt.date(YEAR, 1, 31), approved=False)
     return e, dict(required=500_000, status="shortfall", deduction=500_000)
 
 
 def partial_exemption(c):
     e = c.employee()
-    c.exempt(e, dt.date(2026, 12, 25), dt.date(2027, 1, 10))  # 10 days of January
-    c.exempt(e, dt.date(2027, 1, 5), dt.date(2027, 1, 6))  # overlaps: counted once
+    c.exempt(e, dt.date(YEAR - 1, 12, 25), dt.date(YEAR, 1, 10))  # 10 days of January
+    c.exempt(e, dt.date(YEAR, 1, 5), dt.date(YEAR, 1, 6))  # overlaps: counted once
     # 500.000 × 21/31 = 338.709,67 → 338.710
     return e, dict(required=338_710, active_days=21, shortfall=338_710)
 
 
 def mid_month_joiner(c):
-    e = c.employee(active_from=dt.date(2027, 1, 17))
+    e = c.employee(active_from=dt.date(YEAR, 1, 17))
     # 500.000 × 15/31 = 241.935,48 → 241.936
     return e, dict(required=241_936, active_days=15)
 
 
 def mid_month_leaver(c):
-    e = c.employee(active_to=dt.date(2027, 1, 10), active=False)
+    e = c.employee(active_to=dt.date(YEAR, 1, 10), active=False)
     # 500.000 × 10/31 = 161.290,32 → 161.291
     return e, dict(required=161_291, active_days=10)
 
@@ -183,8 +183,8 @@ def ceiling_change_during_month(c):
     c.history(
         e,
         [
-            (wib(2027, 1, 15, 10, 0), {"tpp_ceiling": 8_000_000}),
-            (wib(2027, 2, 5, 10, 0), {"tpp_ceiling": 9_000_000}),  # after the period: ignored
+            (wib(YEAR, 1, 15, 10, 0), {"tpp_ceiling": 8_000_000}),
+            (wib(YEAR, 2, 5, 10, 0), {"tpp_ceiling": 9_000_000}),  # after the period: ignored
         ],
     )
     return e, dict(tpp_ceiling=8_000_000, required=800_000)
@@ -195,8 +195,8 @@ def class_change_during_month(c):
     c.history(
         e,
         [
-            (wib(2027, 1, 20, 10, 0), {"employee_class": EmployeeClass.objects.get(number=14)}),
-            (wib(2027, 2, 2, 10, 0), {"employee_class": EmployeeClass.objects.get(number=1)}),
+            (wib(YEAR, 1, 20, 10, 0), {"employee_class": EmployeeClass.objects.get(number=14)}),
+            (wib(YEAR, 2, 2, 10, 0), {"employee_class": EmployeeClass.objects.get(number=1)}),
         ],
     )
     return e, dict(tpp_ceiling=12_956_594, required=1_295_660)
@@ -246,7 +246,7 @@ def test_hand_computed_case(ctx, case):
     employee, expected = case(ctx)
     bystander = ctx.employee()  # another employee in the same run, untouched by the case
 
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
 
     row = MonthlyCompliance.objects.get(employee=employee, period=PERIOD)
     got = {k: getattr(row, FIELD[k]) for k in expected}

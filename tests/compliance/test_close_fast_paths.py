@@ -18,16 +18,17 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
-from ebakul.compliance import engine, services
+from ebakul.compliance import engine
 from ebakul.compliance.models import MonthlyCompliance, TppDeduction
 from ebakul.compliance.selectors import period_get_or_default
 from ebakul.merchants.models import MerchantVerificationSpan
 from ebakul.merchants.selectors import verified_at_q
 from ebakul.purchases.models import PENDING_STATUSES, Purchase
+from tests import clock
 
-from .conftest import PERIOD, wib
+from .conftest import PERIOD, YEAR, wib
 
-START, END = wib(2027, 1, 1), wib(2027, 2, 1)
+START, END = wib(YEAR, 1, 1), wib(YEAR, 2, 1)
 
 
 def reference_spend(period) -> dict[int, tuple[int, int]]:
@@ -61,34 +62,36 @@ def merchant_with_spans(*spans):
 
 def test_merchant_check_equals_the_per_purchase_exists(ctx):
     merchants = {
-        "whole": merchant_with_spans((wib(2026, 1, 1), None)),
+        "whole": merchant_with_spans((wib(YEAR - 1, 1, 1), None)),
         "exact month": merchant_with_spans((START, END)),  # verified exactly for the month
-        "from the 20th": merchant_with_spans((wib(2027, 1, 20, 9, 0), None)),
-        "until the 15th": merchant_with_spans((wib(2026, 1, 1), wib(2027, 1, 15))),
-        "gap": merchant_with_spans((wib(2026, 1, 1), wib(2027, 1, 10)), (wib(2027, 1, 20), None)),
-        "ended before": merchant_with_spans((wib(2026, 1, 1), wib(2026, 12, 1))),
+        "from the 20th": merchant_with_spans((wib(YEAR, 1, 20, 9, 0), None)),
+        "until the 15th": merchant_with_spans((wib(YEAR - 1, 1, 1), wib(YEAR, 1, 15))),
+        "gap": merchant_with_spans(
+            (wib(YEAR - 1, 1, 1), wib(YEAR, 1, 10)), (wib(YEAR, 1, 20), None)
+        ),
+        "ended before": merchant_with_spans((wib(YEAR - 1, 1, 1), wib(YEAR - 1, 12, 1))),
         "never": merchant_with_spans(),
         "after the month": merchant_with_spans((END, None)),
     }
     times = [
         START,  # 00:00 on the 1st
-        wib(2027, 1, 9, 23, 59),
-        wib(2027, 1, 10, 0, 0),
-        wib(2027, 1, 15, 0, 0),
-        wib(2027, 1, 20, 9, 0),
-        wib(2027, 1, 31, 23, 59, 59),
+        wib(YEAR, 1, 9, 23, 59),
+        wib(YEAR, 1, 10, 0, 0),
+        wib(YEAR, 1, 15, 0, 0),
+        wib(YEAR, 1, 20, 9, 0),
+        wib(YEAR, 1, 31, 23, 59, 59),
     ]
     employees = {}
     for name, merchant in merchants.items():
         e = employees[name] = ctx.employee()
         for i, at in enumerate(times):
             ctx.buy(e, 1_000 * (i + 1), at=at, merchant=merchant)
-        ctx.buy(e, 7, at=wib(2027, 1, 12), merchant=merchant, status="submitted")
-        ctx.buy(e, 9, at=wib(2027, 1, 12), merchant=merchant, status="rejected")
+        ctx.buy(e, 7, at=wib(YEAR, 1, 12), merchant=merchant, status="submitted")
+        ctx.buy(e, 9, at=wib(YEAR, 1, 12), merchant=merchant, status="rejected")
     # A purchase whose stored period disagrees with its time (not made through save()):
     # the fast path must not assume it lies inside the month.
-    odd = ctx.buy(employees["whole"], 500, at=wib(2027, 1, 5), merchant=merchants["ended before"])
-    Purchase.objects.filter(pk=odd.pk).update(purchased_at=wib(2026, 6, 1))
+    odd = ctx.buy(employees["whole"], 500, at=wib(YEAR, 1, 5), merchant=merchants["ended before"])
+    Purchase.objects.filter(pk=odd.pk).update(purchased_at=wib(YEAR - 1, 6, 1))
     period = period_get_or_default(PERIOD)
 
     spend = {e: vp for e, vp in engine.spend(period).items() if vp != (0, 0)}
@@ -96,7 +99,8 @@ def test_merchant_check_equals_the_per_purchase_exists(ctx):
     assert spend == reference_spend(period)
     # Hand-computed: 1.000 + 2.000 + … by the position of the purchase time in ``times``.
     expected = {
-        "whole": 21_000 + 500,  # all six, plus the odd purchase (verified on 2026-06-01)
+        "whole": 21_000
+        + 500,  # all six, plus the odd purchase (verified on 1 June of the year before)
         "exact month": 21_000,
         "from the 20th": 5_000 + 6_000,
         "until the 15th": 1_000 + 2_000 + 3_000,  # the 15th 00:00 is already outside
@@ -127,7 +131,7 @@ def test_rerun_writes_only_what_changed(ctx):
     e1, e2, e3 = (ctx.employee() for _ in range(3))
     for e in (e1, e2, e3):
         ctx.buy(e, 200_000)
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
     before = {
         m.employee_id: (m.pk, m.computed_at, m.verified_spend)
         for m in MonthlyCompliance.objects.all()
@@ -135,12 +139,12 @@ def test_rerun_writes_only_what_changed(ctx):
     deductions = {d.employee_id: (d.pk, d.updated_at) for d in TppDeduction.objects.all()}
 
     with CaptureQueriesContext(connection) as nothing_changed:
-        services.compute_period(period=PERIOD)
+        clock.compute_period(period=PERIOD)
     assert _writes_to_results(nothing_changed.captured_queries) == []
 
     ctx.buy(e2, 50_000)
     with CaptureQueriesContext(connection) as one_changed:
-        services.compute_period(period=PERIOD)
+        clock.compute_period(period=PERIOD)
     writes = _writes_to_results(one_changed.captured_queries)
     assert len(writes) == 2  # the compliance upsert and the deduction INSERT … SELECT
     after = {m.employee_id: m for m in MonthlyCompliance.objects.all()}
@@ -158,11 +162,11 @@ def test_rerun_restores_a_missing_or_altered_draft_deduction(ctx):
     e1, e2 = ctx.employee(), ctx.employee()
     ctx.buy(e1, 100_000)
     ctx.buy(e2, 100_000)
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
     TppDeduction.objects.filter(employee=e1).delete()
     TppDeduction.objects.filter(employee=e2).update(deduction_amount=1)
 
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
 
     assert TppDeduction.objects.get(employee=e1).deduction_amount == 400_000
     assert TppDeduction.objects.get(employee=e2).deduction_amount == 400_000
@@ -173,12 +177,12 @@ def test_employees_are_read_as_of_the_end_of_the_last_day_in_wib(ctx):
     """A change at 03:00 WIB on 1 February (20:00 UTC on 31 January) is February's."""
     late = ctx.employee()
     on_time = ctx.employee()
-    ctx.backdate(late, wib(2026, 6, 1))
-    ctx.backdate(on_time, wib(2026, 6, 1))
-    ctx.history(late, [(wib(2027, 2, 1, 3, 0), {"tpp_ceiling": 8_000_000})])
-    ctx.history(on_time, [(wib(2027, 1, 31, 23, 0), {"tpp_ceiling": 8_000_000})])
+    ctx.backdate(late, wib(YEAR - 1, 6, 1))
+    ctx.backdate(on_time, wib(YEAR - 1, 6, 1))
+    ctx.history(late, [(wib(YEAR, 2, 1, 3, 0), {"tpp_ceiling": 8_000_000})])
+    ctx.history(on_time, [(wib(YEAR, 1, 31, 23, 0), {"tpp_ceiling": 8_000_000})])
 
-    services.compute_period(period=PERIOD)
+    clock.compute_period(period=PERIOD)
 
     assert MonthlyCompliance.objects.get(employee=late).tpp_ceiling == 5_000_000
     assert MonthlyCompliance.objects.get(employee=on_time).tpp_ceiling == 8_000_000

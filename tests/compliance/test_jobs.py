@@ -12,8 +12,10 @@ from ebakul.compliance.jobs import MSG_JOB_RUNNING, lock_key, run_job
 from ebakul.compliance.models import JobRun, MonthlyCompliance, Period, ReminderLog, TppDeduction
 from ebakul.compliance.reminders import due_reminders, send_reminders
 from ebakul.core.models import Notification
+from ebakul.core.periods import WIB, current_period, period_first_day, previous_period
+from tests import clock
 
-from .conftest import PERIOD, wib
+from .conftest import PERIOD, YEAR, wib
 
 
 @pytest.fixture(autouse=True)
@@ -57,39 +59,51 @@ def test_crashed_run_left_running_is_marked_failed_by_the_next(ctx):
 
 
 def test_close_due_periods_computes_then_locks(ctx, monkeypatch):
+    # The scheduler's "current month" is the month before today's, so the month before it is
+    # past its appeal close (the 12th of the "current" month) and the one before that too.
+    current = previous_period(current_period())
+    to_lock = previous_period(current)
+    to_compute = previous_period(to_lock)
     e = ctx.employee()
-    ctx.backdate(e, wib(2026, 1, 1))
-    ctx.buy(e, 100_000, at=wib(2026, 10, 10))
-    ctx.buy(e, 100_000, at=wib(2026, 9, 10))
-    monkeypatch.setattr(tasks, "current_period", lambda: "2026-11")
-    # 2026-10: verification closed on 7 Nov, appeals closed on 12 Nov → computed and locked.
+    ctx.backdate(e, wib(YEAR - 3, 1, 1))
+    ctx.buy(e, 100_000, at=_noon(to_lock, 10))
+    ctx.buy(e, 100_000, at=_noon(to_compute, 10))
+    monkeypatch.setattr(tasks, "current_period", lambda: current)
+    # verification closed on the 7th of "current", appeals closed on the 12th → computed and
+    # locked.
     tasks.close_due_periods()
-    assert Period.objects.get(period="2026-10").status == "locked"
-    assert TppDeduction.objects.get(employee=e, period="2026-10").status == "final"
-    # Now set 2026-09 in its appeal window: computed only.
-    Period.objects.filter(period="2026-09").update(
+    assert Period.objects.get(period=to_lock).status == "locked"
+    assert TppDeduction.objects.get(employee=e, period=to_lock).status == "final"
+    # Now set the month before it in its appeal window: computed only.
+    Period.objects.filter(period=to_compute).update(
         status="open", appeal_close=timezone.now() + dt.timedelta(days=1)
     )
     tasks.close_due_periods()
-    assert Period.objects.get(period="2026-09").status == "computed"
+    assert Period.objects.get(period=to_compute).status == "computed"
     runs = set(JobRun.objects.values_list("job", "period", "status"))
-    assert ("lock_period", "2026-10", "success") in runs
-    assert ("compute_period", "2026-09", "success") in runs
+    assert ("lock_period", to_lock, "success") in runs
+    assert ("compute_period", to_compute, "success") in runs
+
+
+def _noon(period, day):
+    return dt.datetime.combine(period_first_day(period).replace(day=day), dt.time(12), tzinfo=WIB)
 
 
 def test_close_month_and_lock_month_commands(ctx, capsys):
     e = ctx.employee()
     ctx.buy(e, 100_000)
-    call_command("close_month", PERIOD)
+    with clock.after_verification_close(PERIOD):
+        call_command("close_month", PERIOD)
     out = capsys.readouterr().out
-    assert "compute_period 2027-01: success" in out and "employees: 1" in out
+    assert f"compute_period {PERIOD}: success" in out and "employees: 1" in out
     assert MonthlyCompliance.objects.get(employee=e).shortfall == 400_000
-    call_command("lock_month", PERIOD)
+    with clock.after_verification_close(PERIOD):
+        call_command("lock_month", PERIOD)
     assert Period.objects.get(period=PERIOD).status == "locked"
     with pytest.raises(CommandError):
         call_command("close_month", PERIOD)  # locked
     with pytest.raises(CommandError):
-        call_command("close_month", "2027-13")
+        call_command("close_month", f"{YEAR}-13")
     cache.add(lock_key("lock_period", PERIOD), "x", timeout=60)
     with pytest.raises(CommandError):
         call_command("lock_month", PERIOD)
@@ -119,10 +133,10 @@ def test_reminders_go_once_to_employees_below_target(
 def test_due_reminders_dates(ref, monkeypatch):
     import ebakul.compliance.reminders as r
 
-    monkeypatch.setattr(r, "current_period", lambda: "2027-01")
-    assert due_reminders(dt.date(2027, 1, 15)) == [("2027-01", "mid_month")]
-    assert due_reminders(dt.date(2027, 1, 31)) == [("2027-01", "before_close")]  # 3 Feb − 3
-    assert due_reminders(dt.date(2027, 1, 16)) == []
+    monkeypatch.setattr(r, "current_period", lambda: PERIOD)
+    assert due_reminders(dt.date(YEAR, 1, 15)) == [(PERIOD, "mid_month")]
+    assert due_reminders(dt.date(YEAR, 1, 31)) == [(PERIOD, "before_close")]  # 3 Feb − 3
+    assert due_reminders(dt.date(YEAR, 1, 16)) == []
 
 
 def test_reference_seeds_rule_and_schedules_idempotently(ref):

@@ -261,8 +261,8 @@ def _open_appeal_window(employee, verifier_or_admin):
     import datetime as dt
 
     from ebakul.compliance.models import Period
-    from ebakul.compliance.services import compute_period
     from ebakul.core.periods import current_period
+    from tests.clock import compute_period
 
     period = current_period()
     stats = compute_period(period=period, actor=verifier_or_admin)
@@ -296,8 +296,8 @@ def test_appeal_form_while_the_window_is_open(employee_client, employee, admin_u
 def test_employee_downloads_only_their_own_monthly_statement(
     employee_client, employee, other_employee, shop
 ):
-    from ebakul.compliance.services import compute_period
     from ebakul.core.periods import current_period
+    from tests.clock import compute_period
     from tests.factories import UserFactory
 
     period = current_period()
@@ -321,8 +321,8 @@ def test_employee_downloads_only_their_own_monthly_statement(
 
 
 def test_statement_is_only_the_logged_in_employees(client, other_employee, employee, shop):
-    from ebakul.compliance.services import compute_period
     from ebakul.core.periods import current_period
+    from tests.clock import compute_period
     from tests.factories import UserFactory
 
     period = current_period()

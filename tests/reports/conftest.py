@@ -26,7 +26,7 @@ class World:
 
 @pytest.fixture
 def world(ref, admin_user):
-    from ebakul.compliance import services as csv
+    from tests import clock as csv
 
     period = current_period()
     prev = previous_period(period)
