@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ebakul.compliance import services
 from ebakul.compliance.models import Appeal
+from tests import clock
 
 from . import remedy_world as w
 
@@ -22,7 +23,7 @@ def appeal(ref, employee_user, admin_user):
     shop = w.merchant()
     w.buy(appellant, 200_000, shop=shop)
     w.buy(appellant, 300_000, shop=shop, status="rejected")
-    services.compute_period(period=period, actor=admin_user)
+    clock.compute_period(period=period, actor=admin_user)
     a = services.appeal_create(
         employee=appellant,
         period=period,

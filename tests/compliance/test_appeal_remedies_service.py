@@ -19,6 +19,7 @@ from ebakul.core.errors import DomainError, PermissionDeniedError
 from ebakul.core.models import Notification
 from ebakul.core.periods import period_first_day, period_last_day
 from ebakul.purchases.models import Purchase
+from tests import clock
 
 from . import remedy_world as w
 
@@ -65,7 +66,7 @@ def world(ref, employee_user, admin_user):
     shop = w.merchant()
     w.buy(appellant, 200_000, shop=shop)
     pending = w.buy(appellant, 300_000, shop=shop, status="merchant_confirmed")
-    services.compute_period(period=period, actor=admin_user)
+    clock.compute_period(period=period, actor=admin_user)
     appeal = services.appeal_create(
         employee=appellant,
         period=period,
@@ -168,8 +169,8 @@ def test_remedy_count_a_purchase(world, verifier, admin_user):
     r = world.result()
     assert (r.verified_spend, r.status, r.deduction_amount) == (500_000, "compliant", 0)
     assert (decided.deduction_before, decided.deduction_after) == (300_000, 0)
-    services.compute_period(period=world.period, actor=admin_user)
-    services.lock_period(period=world.period, actor=admin_user)
+    clock.compute_period(period=world.period, actor=admin_user)
+    clock.lock_period(period=world.period, actor=admin_user)
     row = w.export_rows(w.api_client(), world.period)[world.appellant.nip]
     assert (row["verified_spend"], row["deduction_amount"], row["adjustment_amount"]) == (
         500_000,
@@ -191,8 +192,8 @@ def test_remedy_grant_an_exemption(world, verifier, admin_user):
         verifier,
     )
     assert (world.result().status, world.result().deduction_amount) == ("exempt", 0)
-    services.compute_period(period=world.period, actor=admin_user)
-    services.lock_period(period=world.period, actor=admin_user)
+    clock.compute_period(period=world.period, actor=admin_user)
+    clock.lock_period(period=world.period, actor=admin_user)
     row = w.export_rows(w.api_client(), world.period)[world.appellant.nip]
     assert (row["deduction_amount"], row["required_spend"]) == (0, 0)
 
@@ -201,7 +202,7 @@ def test_remedy_reduce_the_deduction_survives_recompute_lock_and_reaches_the_exp
     world, verifier, admin_user
 ):
     colleague = w.employee()
-    services.compute_period(period=world.period, actor=admin_user)
+    clock.compute_period(period=world.period, actor=admin_user)
     decided = decide(
         world,
         verifier,
@@ -222,10 +223,10 @@ def test_remedy_reduce_the_deduction_survives_recompute_lock_and_reaches_the_exp
     assert (r.shortfall, r.status, r.deduction_amount) == (300_000, "shortfall", 200_000)
     assert TppDeduction.objects.get(employee=world.appellant).deduction_amount == 200_000
     # a full recompute keeps the reduction; the colleague is untouched
-    stats = services.compute_period(period=world.period, actor=admin_user)
+    stats = clock.compute_period(period=world.period, actor=admin_user)
     assert world.result().deduction_amount == 200_000
     assert stats["deduction_total"] == 200_000 + 500_000
-    services.lock_period(period=world.period, actor=admin_user)
+    clock.lock_period(period=world.period, actor=admin_user)
     final = TppDeduction.objects.get(employee=world.appellant)
     assert (final.status, final.deduction_amount) == ("final", 200_000)
     api = w.api_client()
@@ -248,7 +249,7 @@ def test_remedy_reduce_the_deduction_survives_recompute_lock_and_reaches_the_exp
 
 
 def test_reduction_after_the_lock_corrects_the_deduction(world, verifier, admin_user):
-    services.lock_period(period=world.period, actor=admin_user)
+    clock.lock_period(period=world.period, actor=admin_user)
     old = TppDeduction.objects.get(employee=world.appellant)
     assert old.deduction_amount == 300_000
     with pytest.raises(DomainError):  # a purchase cannot be verified in a locked period

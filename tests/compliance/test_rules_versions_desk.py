@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from ebakul.compliance import services
 from ebakul.compliance.models import SpendingRule
 from ebakul.core.periods import next_period, period_first_day
+from tests import clock
 
 from . import remedy_world as w
 
@@ -26,7 +26,7 @@ def desk(client, admin_user):
 def computed(ref, admin_user):
     p = w.period()
     w.employee()  # no purchases: short Rp500.000
-    services.compute_period(period=p, actor=admin_user)
+    clock.compute_period(period=p, actor=admin_user)
     return p
 
 

@@ -9,10 +9,11 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
-from ebakul.compliance import rules, services
+from ebakul.compliance import rules
 from ebakul.compliance.models import MonthlyCompliance, Period, SpendingRule
 from ebakul.core.errors import DomainError, PermissionDeniedError
 from ebakul.core.periods import next_period, period_first_day
+from tests import clock
 
 from . import remedy_world as w
 
@@ -52,7 +53,7 @@ def computed(seeded, admin_user):
     """The current month computed with the seeded rule (one employee short)."""
     p = w.period()
     w.employee()
-    services.compute_period(period=p, actor=admin_user)
+    clock.compute_period(period=p, actor=admin_user)
     return p
 
 
@@ -74,7 +75,7 @@ def test_editing_a_rule_used_by_a_computed_period_is_refused_and_nothing_changes
 def test_a_rule_used_only_by_results_of_one_employee_is_also_read_only(seeded, admin_user):
     p = w.period()
     emp = w.employee()
-    services.compute_period(period=p, employee_ids=[emp.pk])  # a recompute of one employee
+    clock.compute_period(period=p, employee_ids=[emp.pk])  # a recompute of one employee
     assert MonthlyCompliance.objects.filter(rule=seeded).exists()
     with pytest.raises(DomainError):
         rules.rule_update(rule=seeded, actor=admin_user, floor_amount=1)
@@ -159,7 +160,7 @@ def test_preview_equals_what_a_compute_with_the_new_rule_gives(seeded, admin_use
     ) == counts
 
     rules.rule_create(actor=admin_user, effective_from=start, rate_percent="8")
-    stats = services.compute_period(period=p, actor=admin_user)
+    stats = clock.compute_period(period=p, actor=admin_user)
     assert (stats["shortfall"], stats["deduction_total"]) == (
         preview["new"]["shortfall"],
         preview["new"]["total"],

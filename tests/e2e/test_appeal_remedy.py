@@ -5,6 +5,7 @@ export of the locked period shows the reduced deduction and the adjustment."""
 import pytest
 from playwright.sync_api import expect
 
+from tests import clock
 from tests.compliance import remedy_world as w
 
 from .conftest import DESKTOP, PHONE, login, shot
@@ -25,7 +26,7 @@ def test_appeal_accepted_with_a_reduction(ref, open_page, live_server, verifier,
     appellant.save()
     shop = w.merchant()
     counted = w.buy(appellant, 200_000, shop=shop)
-    services.compute_period(period=period)
+    clock.compute_period(period=period)
     appeal = services.appeal_create(
         employee=appellant,
         period=period,
@@ -79,7 +80,7 @@ def test_appeal_accepted_with_a_reduction(ref, open_page, live_server, verifier,
     shot(phone, "h6-03-employee-home-appeal-accepted-375")
 
     # After the lock, e-TPP's export shows the reduced deduction and the adjustment.
-    services.lock_period(period=period)
+    clock.lock_period(period=period)
     client = integration_client_create(name="e-TPP BPKAD")
     key = api_key_create(client=client, scopes=(SCOPE_READ,))
     response = phone.request.get(
@@ -96,13 +97,12 @@ def test_appeal_accepted_with_a_reduction(ref, open_page, live_server, verifier,
 
 
 def test_a_used_rule_is_read_only_and_a_new_version_shows_its_impact(ref, open_page, admin_user):
-    from ebakul.compliance import services
     from ebakul.compliance.models import SpendingRule
     from ebakul.core.periods import next_period, period_first_day
 
     period = w.period()
     w.employee()  # short: Rp500.000
-    services.compute_period(period=period)
+    clock.compute_period(period=period)
     seeded = SpendingRule.objects.order_by("effective_from").first()
 
     desk = open_page(DESKTOP)
