@@ -16,6 +16,8 @@ ROLE_PERMISSIONS = {
         "change_umkmmerchant",
         "view_purchase",
         "change_purchase",
+        "view_exemption",
+        "add_exemption",
     ],
     roles.UNIT_OPERATOR: [
         "view_employee",
@@ -25,6 +27,9 @@ ROLE_PERMISSIONS = {
         "view_merchantcategory",
         "view_umkmmerchant",
         "view_purchase",
+        "view_exemption",
+        "add_exemption",
+        "change_exemption",
     ],
     roles.EMPLOYEE: [],
     roles.MERCHANT: [],
