@@ -74,6 +74,17 @@ def concerns(document, user) -> bool:
     return merchant.owner_nik in owned_merchant_niks(user)
 
 
+def concerns_beyond_owner(document, user, rule: str) -> bool:
+    """Whether ``document`` concerns ``user`` in a capacity other than the owner ``rule`` they
+    act by: a merchant owner confirming a sale to themselves as the employee is self-dealing,
+    whoever recorded the purchase."""
+    if user is None or not user.pk:
+        return False
+    if document_key(document) == DocumentType.PURCHASE and rule == OwnerRule.MERCHANT_USER:
+        return _employee(document).user_id == user.pk
+    return False
+
+
 def notify_user_id(document) -> int | None:
     """Whom to tell about a transition: the employee for a purchase, the merchant otherwise."""
     if document_key(document) == DocumentType.PURCHASE:

@@ -162,6 +162,8 @@ def refusal(transition: WorkflowTransition, document, user) -> str | None:
         return MSG_CONCERNS_SELF % params
     if not transition.allow_creator and documents.creator_user_id(document) == user.pk:
         return MSG_CREATOR % params
+    if by_ownership and documents.concerns_beyond_owner(document, user, transition.owner_rule):
+        return MSG_CONCERNS_SELF % params
     return _condition_refusal(transition, document)
 
 

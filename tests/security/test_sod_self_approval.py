@@ -275,3 +275,24 @@ def test_nobody_approves_their_own_exemption(cast, admin_user):
         compliance.exemption_approve(exemption=ex, actor=admin_user)
     ex.refresh_from_db()
     assert (ex.status, ex.decided_by_id) == ("pending", None)
+
+
+def test_merchant_owner_cannot_confirm_a_sale_to_themselves_recorded_by_someone_else(
+    cast, admin_user
+):
+    """Self-dealing: the shop owner is also the employee. The creator rule alone let this
+    through when an administrator had recorded the purchase."""
+    _verifier, victim, _shop, merchant_user = cast
+    _also_employee(merchant_user)
+    own_shop = verified_merchant(user=merchant_user)
+    sale = PurchaseFactory(
+        employee=merchant_user.employee,
+        merchant=own_shop,
+        status="submitted",
+        created_by=admin_user,
+    )
+    before = _row(sale)
+    assert {t.code for t in wf.available_actions(document=sale, user=merchant_user)} == set()
+    with pytest.raises(PermissionDeniedError):
+        wf.apply_action(document=sale, action="confirm", actor=merchant_user)
+    assert _row(sale) == before
