@@ -24,7 +24,7 @@ from .models import (
     UmkmMerchant,
 )
 from .selectors import merchants_selectable, merchants_visible_to
-from .services import EDITABLE_STATUSES, merchant_create, merchant_update
+from .services import EDITABLE_STATUSES, merchant_create, merchant_may_edit, merchant_update
 
 STATUS_COLOURS = {
     MerchantStatus.DRAFT: "info",
@@ -186,9 +186,12 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is None:
             return readonly
-        if obj.status not in EDITABLE_STATUSES:
+        if obj.status not in EDITABLE_STATUSES or not merchant_may_edit(
+            merchant=obj, actor=request.user
+        ):
             # Verified, submitted, rejected or suspended registrations are not edited; the data
-            # the verifier approved stays as approved.
+            # the verifier approved stays as approved. A draft is edited by its owner's account
+            # or an administrator only (ADR 0086).
             return readonly + [
                 f.name
                 for f in self.model._meta.fields

@@ -296,3 +296,31 @@ def test_merchant_owner_cannot_confirm_a_sale_to_themselves_recorded_by_someone_
     with pytest.raises(PermissionDeniedError):
         wf.apply_action(document=sale, action="confirm", actor=merchant_user)
     assert _row(sale) == before
+
+
+def test_verifier_cannot_rewrite_a_registration_they_will_verify(client, cast):
+    """A verifier who could edit a merchant's draft (NIB, QRIS NMID, owner) would then verify data
+    they wrote themselves: only the owner's account or an administrator edits it."""
+    from ebakul.merchants.models import UmkmMerchant
+    from ebakul.merchants.services import merchant_update
+
+    verifier, *_ = cast
+    merchant = MerchantFactory(status="needs_fix", qris_nmid="")
+
+    def state():
+        m = UmkmMerchant.objects.get(pk=merchant.pk)
+        return (m.business_name, m.qris_nmid, m.phone, UmkmMerchant.history.filter(id=m.pk).count())
+
+    before = state()
+    client.force_login(verifier)
+    url = reverse("admin:merchants_umkmmerchant_change", args=[merchant.pk])
+    assert not client.get(url).context["adminform"].form.fields  # read-only for them
+    client.post(url, {"business_name": "Warung Verifikator", "qris_nmid": "ID1234567890123"})
+    with pytest.raises(PermissionDeniedError):
+        merchant_update(merchant=merchant, actor=verifier, business_name="Warung Verifikator")
+    assert state() == before
+    # The owner's own account still corrects it.
+    owner = UserFactory(username="pemilik-x", role=roles.MERCHANT)
+    UmkmMerchant.objects.filter(pk=merchant.pk).update(user=owner)
+    merchant_update(merchant=merchant, actor=owner, phone="081234567890")
+    assert UmkmMerchant.objects.get(pk=merchant.pk).phone == "081234567890"
