@@ -19,6 +19,8 @@ ROLE_PERMISSIONS = {
         # appeals are decided by verifiers on the appeal page (ADR 0106)
         "view_appeal",
         "change_appeal",
+        "view_exemption",
+        "add_exemption",
     ],
     roles.UNIT_OPERATOR: [
         "view_employee",
@@ -28,6 +30,9 @@ ROLE_PERMISSIONS = {
         "view_merchantcategory",
         "view_umkmmerchant",
         "view_purchase",
+        "view_exemption",
+        "add_exemption",
+        "change_exemption",
     ],
     roles.EMPLOYEE: [],
     roles.MERCHANT: [],

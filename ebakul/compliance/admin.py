@@ -525,18 +525,53 @@ def _latest_run(period: str, job: str):
 
 @admin.register(Exemption)
 class ExemptionAdmin(NoDeleteMixin, DeskHistoryAdmin):
+    """Exemptions, scoped by the employee's unit (docs/adr/0087): administrators decide; a
+    verifier reads all and may propose; an OPD operator proposes and corrects pending ones for
+    their units. The services enforce the same rules."""
+
     list_display = ("employee", "start_date", "end_date", "reason", "status", "decided_by")
     list_filter = ("status", "reason")
     search_fields = ("employee__nip", "employee__name")
+    list_select_related = ("employee", "decided_by")
     autocomplete_fields = ("employee",)
     readonly_fields = ("status", "requested_by", "decided_by", "decided_at")
     actions = ["approve_action", "reject_action"]
 
+    def get_queryset(self, request):
+        return self.scoped(request, selectors.exemptions_visible_to(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("employee")  # never changes after the proposal
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "employee":
+            from ebakul.employees.selectors import employees_visible_to
+
+            kwargs["queryset"] = employees_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.exemption_may_change(exemption=obj, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not roles.is_admin(request.user):
+            actions.pop("approve_action", None)
+            actions.pop("reject_action", None)
+        return actions
+
     def service_create(self, request, obj, form):
         return services.exemption_create(actor=request.user, **form_values(form))
 
-    def has_change_permission(self, request, obj=None):
-        return obj is None or obj.status == "pending"
+    def service_update(self, request, obj, form):
+        return services.exemption_update(
+            exemption=obj, actor=request.user, **form_values(form, changed_only=True)
+        )
 
     def _decide(self, request, queryset, fn):
         for ex in queryset:

@@ -19,6 +19,7 @@ from ebakul.employees.selectors import scope_by_employee
 from . import adjustments
 from .models import (
     Appeal,
+    Exemption,
     MonthlyCompliance,
     Period,
     PeriodStatus,
@@ -146,6 +147,11 @@ def deductions_visible_to(user) -> QuerySet[TppDeduction]:
 
 def appeals_visible_to(user) -> QuerySet[Appeal]:
     return _scope(Appeal.objects.select_related("employee"), user)
+
+
+def exemptions_visible_to(user) -> QuerySet[Exemption]:
+    """Exemptions by the employee's unit: an OPD operator sees their units' employees only."""
+    return _scope(Exemption.objects.select_related("employee", "decided_by"), user)
 
 
 def deductions_for_export(*, period: str | None = None) -> QuerySet[TppDeduction]:

@@ -62,7 +62,6 @@ MSG_APPEAL_ONCE = _(
     "Your appeal for this period has already been decided; the decision is shown on your home page."
 )
 MSG_APPEAL_NOTE_REQUIRED = _("Write a note explaining the decision to the employee.")
-MSG_APPEAL_OWN = _("You cannot decide an appeal about yourself; another verifier must decide it.")
 MSG_REMEDY_REQUIRED = _(
     "Accepting an appeal must name its remedy: count a purchase, grant an exemption or reduce "
     "the deduction."
@@ -94,6 +93,18 @@ MSG_RESULT_CHANGED_BODY = _(
     "verified, an exemption approved or a correction). Computed: %(old_status)s, deduction "
     "%(old)s. Final: %(new_status)s, deduction %(new)s."
 )
+MSG_CONCERNS_SELF = _(
+    "You may not decide on a matter that concerns yourself: another verifier or administrator "
+    "has to."
+)
+MSG_EXEMPTION_NOT_ALLOWED = _(
+    "Only an administrator, or the OPD operator of the employee's work unit, may propose or "
+    "change an exemption."
+)
+MSG_EXEMPTION_EMPLOYEE_FIXED = _(
+    "The employee of an exemption cannot be changed; reject it and propose a new one."
+)
+EXEMPTION_EDITABLE_FIELDS = frozenset({"start_date", "end_date", "reason", "note"})
 
 UPSERT_BATCH = 10_000  # rows per INSERT statement (about 1 MB on MariaDB)
 # Columns of MonthlyCompliance written by the close, after (employee_id, period).
@@ -131,6 +142,13 @@ def _require_admin(actor) -> None:
 def _require_verifier(actor) -> None:
     if actor is not None and not (roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER)):
         raise PermissionDeniedError(MSG_NOT_VERIFIER)
+
+
+def _refuse_own(actor, employee) -> None:
+    """Separation of duties (docs/adr/0085): nobody decides a matter about themselves."""
+    user_id = getattr(employee, "user_id", None)
+    if actor is not None and user_id is not None and user_id == actor.pk:
+        raise PermissionDeniedError(MSG_CONCERNS_SELF)
 
 
 def _locked_error(period: str) -> PeriodLockedError:
@@ -593,7 +611,8 @@ def deduction_correct(
     _require_verifier(actor)
     if not (reason or "").strip():
         raise DomainError(MSG_REASON_REQUIRED, field="reason")
-    old = TppDeduction.objects.select_for_update().get(pk=deduction.pk)
+    old = TppDeduction.objects.select_for_update().select_related("employee").get(pk=deduction.pk)
+    _refuse_own(actor, old.employee)
     if Period.objects.filter(period=old.period).exclude(status=PeriodStatus.LOCKED).exists():
         raise ConflictError(MSG_CORRECTION_BEFORE_LOCK)
     if old.status not in (DeductionStatus.FINAL, DeductionStatus.ACKNOWLEDGED):
@@ -636,10 +655,48 @@ def deduction_correct(
 # --- Exemptions ------------------------------------------------------------------------------
 
 
+def exemption_may_propose(*, employee, actor) -> bool:
+    """Who proposes exemptions (docs/adr/0087): an administrator or a verifier for anyone, an
+    OPD operator for the employees of their units; never for oneself. ``actor`` None is the
+    system (imports, tests of the engine)."""
+    if actor is None:
+        return True
+    if getattr(employee, "user_id", None) is not None and employee.user_id == actor.pk:
+        return False
+    if roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER):
+        return True
+    if roles.has_role(actor, roles.UNIT_OPERATOR):
+        from ebakul.employees.selectors import operator_unit_ids
+
+        return employee.work_unit_id in operator_unit_ids(actor)
+    return False
+
+
+def exemption_may_change(*, exemption, actor) -> bool:
+    """A pending exemption is corrected by an administrator or the operator of the employee's
+    unit (not by a verifier, not by the employee concerned); a decided one by nobody."""
+    if exemption.status != ExemptionStatus.PENDING:
+        return False
+    if actor is None:
+        return True
+    employee = exemption.employee
+    if employee.user_id is not None and employee.user_id == actor.pk:
+        return False
+    if roles.is_admin(actor):
+        return True
+    if roles.has_role(actor, roles.UNIT_OPERATOR):
+        from ebakul.employees.selectors import operator_unit_ids
+
+        return employee.work_unit_id in operator_unit_ids(actor)
+    return False
+
+
 @transaction.atomic
 def exemption_create(
     *, employee, start_date, end_date, reason: str, note: str = "", actor
 ) -> Exemption:
+    if not exemption_may_propose(employee=employee, actor=actor):
+        raise PermissionDeniedError(MSG_EXEMPTION_NOT_ALLOWED)
     ex = Exemption(
         employee=employee,
         start_date=start_date,
@@ -656,10 +713,33 @@ def exemption_create(
 
 
 @transaction.atomic
-def _exemption_decide(*, exemption, status: str, note: str, actor) -> Exemption:
-    ex = Exemption.objects.select_for_update().get(pk=exemption.pk)
+def exemption_update(*, exemption, actor, **fields) -> Exemption:
+    """Correct a pending exemption's dates, reason or note. Its employee never changes."""
+    if "employee" in fields or "employee_id" in fields:
+        raise DomainError(MSG_EXEMPTION_EMPLOYEE_FIXED, field="employee")
+    ex = Exemption.objects.select_for_update().select_related("employee").get(pk=exemption.pk)
     if ex.status != ExemptionStatus.PENDING:
         raise ConflictError(MSG_EXEMPTION_DECIDED)
+    if not exemption_may_change(exemption=ex, actor=actor):
+        raise PermissionDeniedError(MSG_EXEMPTION_NOT_ALLOWED)
+    unknown = set(fields) - EXEMPTION_EDITABLE_FIELDS
+    if unknown:
+        raise DomainError(MSG_EXEMPTION_NOT_ALLOWED)
+    for name, value in fields.items():
+        setattr(ex, name, value)
+    ex.full_clean()
+    ex._history_user = actor
+    ex.save()
+    _event("exemption_changed", employee=ex.employee_id, actor=actor, exemption=ex.pk)
+    return ex
+
+
+@transaction.atomic
+def _exemption_decide(*, exemption, status: str, note: str, actor) -> Exemption:
+    ex = Exemption.objects.select_for_update().select_related("employee").get(pk=exemption.pk)
+    if ex.status != ExemptionStatus.PENDING:
+        raise ConflictError(MSG_EXEMPTION_DECIDED)
+    _refuse_own(actor, ex.employee)
     ex.status = status
     ex.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     ex.decided_at = timezone.now()
@@ -843,10 +923,9 @@ def appeal_decide(
     deduction."""
     _require_verifier(actor)
     a = Appeal.objects.select_for_update().select_related("employee").get(pk=appeal.pk)
+    _refuse_own(actor, a.employee)
     if a.status != AppealStatus.PENDING:
         raise ConflictError(MSG_APPEAL_DECIDED)
-    if actor is not None and a.employee.user_id and a.employee.user_id == actor.pk:
-        raise PermissionDeniedError(MSG_APPEAL_OWN)
     note = (note or "").strip()
     if not note:
         raise DomainError(MSG_APPEAL_NOTE_REQUIRED, field="note")

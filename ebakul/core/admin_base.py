@@ -10,8 +10,10 @@ are enforced here so every ModelAdmin gets them by inheriting one class:
 * only desk roles reach the desk at all (``desk_has_permission``).
 """
 
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
@@ -166,7 +168,24 @@ class DeskHistoryAdmin(ServiceAdminMixin, SimpleHistoryAdmin, ModelAdmin):
         # carries an old status, so the desk refuses it outright.
         if request.method == "POST":
             raise PermissionDenied
+        self.get_object_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the newest history row when ``get_queryset`` excludes
+        # the object; here an object outside the user's rows does not exist (docs/adr/0088).
+        self.get_object_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def get_object_in_scope(self, request, object_id):
+        """The object through the admin's row scoping (``get_queryset``), or 404. Deleted
+        objects are out of scope too: their history rows stay in the database for audits."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not (self.has_view_permission(request, obj) or self.has_change_permission(request, obj)):
+            raise PermissionDenied
+        return obj
 
 
 class ReadOnlyAdminMixin:

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.contrib.filters.admin import BooleanRadioFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
+from ebakul.accounts import roles
 from ebakul.core.admin_base import (
     ChoicesValueFilter,
     DeskHistoryAdmin,
@@ -10,6 +12,7 @@ from ebakul.core.admin_base import (
     ReadOnlyTabularInline,
     form_values,
 )
+from ebakul.core.validators import mask_nik
 from ebakul.workflow.admin import WorkflowAdminMixin
 
 from .models import (
@@ -21,7 +24,7 @@ from .models import (
     UmkmMerchant,
 )
 from .selectors import merchants_selectable, merchants_visible_to
-from .services import EDITABLE_STATUSES, merchant_create, merchant_update
+from .services import EDITABLE_STATUSES, merchant_create, merchant_may_edit, merchant_update
 
 STATUS_COLOURS = {
     MerchantStatus.DRAFT: "info",
@@ -67,6 +70,19 @@ class VerificationSpanInline(ReadOnlyTabularInline):
     readonly_fields = ("verified_from", "verified_until")
     verbose_name = _("verification span")
     verbose_name_plural = _("verification spans")
+
+
+def nik_in_full(user) -> bool:
+    return roles.is_admin(user)
+
+
+class MaskedNikContextHelper(HistoricalRecordContextHelper):
+    """History diffs show an owner NIK change masked, like the list does."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "owner_nik":
+            return mask_nik(value or "")
+        return super().prepare_delta_change_value(change, value)
 
 
 @admin.register(UmkmMerchant)
@@ -127,6 +143,36 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     def owner_nik_masked(self, obj):
         return obj.owner_nik_masked
 
+    # The owner NIK is personal data: only an administrator sees it in full (docs/adr/0089);
+    # everyone else gets the masked form on the list, the change page and the history.
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if nik_in_full(request.user):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple(
+                        "owner_nik_masked" if f == "owner_nik" else f for f in opts["fields"]
+                    ),
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = self._readonly_by_status(request, obj)
+        if not nik_in_full(request.user):
+            readonly += ["owner_nik", "owner_nik_masked"]
+        return readonly
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if nik_in_full(request.user):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedNikContextHelper(self.model, historical_record)
+
     @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
     def status_label(self, obj):
         if obj.status in MerchantStatus.values:
@@ -136,13 +182,16 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     def get_queryset(self, request):
         return self.scoped(request, merchants_visible_to(request.user))
 
-    def get_readonly_fields(self, request, obj=None):
+    def _readonly_by_status(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is None:
             return readonly
-        if obj.status not in EDITABLE_STATUSES:
+        if obj.status not in EDITABLE_STATUSES or not merchant_may_edit(
+            merchant=obj, actor=request.user
+        ):
             # Verified, submitted, rejected or suspended registrations are not edited; the data
-            # the verifier approved stays as approved.
+            # the verifier approved stays as approved. A draft is edited by its owner's account
+            # or an administrator only (ADR 0086).
             return readonly + [
                 f.name
                 for f in self.model._meta.fields

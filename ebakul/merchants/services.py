@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
+from ebakul.accounts import roles
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import now_wib
 
@@ -31,6 +32,20 @@ EDITABLE_STATUSES = (MerchantStatus.DRAFT, MerchantStatus.NEEDS_FIX)
 MSG_NOT_EDITABLE = _lazy(
     "The registration can be changed only while it is a draft or needs correction."
 )
+MSG_NOT_YOURS = _lazy(
+    "Only the business owner's own account or an administrator may change this registration."
+)
+
+
+def merchant_may_edit(*, merchant: UmkmMerchant, actor) -> bool:
+    """Who edits a registration (docs/adr/0086): the merchant's own account, or an administrator
+    (who registers merchants on their behalf); never a verifier or an operator, who would then
+    verify data they wrote themselves. ``actor`` None is the system."""
+    if actor is None:
+        return True
+    if not getattr(actor, "pk", None):
+        return False
+    return merchant.user_id == actor.pk or roles.is_admin(actor)
 
 
 @transaction.atomic
@@ -41,6 +56,10 @@ def merchant_update(*, merchant: UmkmMerchant, actor, **fields) -> UmkmMerchant:
     from ebakul.core.errors import ConflictError
 
     merchant = UmkmMerchant.objects.select_for_update().get(pk=merchant.pk)
+    if not merchant_may_edit(merchant=merchant, actor=actor):
+        from ebakul.core.errors import PermissionDeniedError
+
+        raise PermissionDeniedError(MSG_NOT_YOURS, code="merchant_not_yours")
     if merchant.status not in EDITABLE_STATUSES:
         raise ConflictError(MSG_NOT_EDITABLE, code="merchant_not_editable")
     for name, value in fields.items():

@@ -24,7 +24,7 @@ from ebakul.workflow.admin import WorkflowAdminMixin
 
 from .models import Purchase, PurchaseLimit, PurchaseStatus
 from .selectors import purchases_visible_to
-from .services import purchase_create, purchase_update
+from .services import purchase_create, purchase_may_edit, purchase_update
 
 STATUS_COLOURS = {
     PurchaseStatus.DRAFT: "info",
@@ -200,8 +200,14 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status != PurchaseStatus.DRAFT:
-            # Submitted purchases are what the merchant confirms and the verifier checks.
+        if obj is not None:
+            readonly.append("employee")  # who the purchase is for never changes (ADR 0086)
+        if obj is not None and (
+            obj.status != PurchaseStatus.DRAFT
+            or not purchase_may_edit(purchase=obj, actor=request.user)
+        ):
+            # Submitted purchases are what the merchant confirms and the verifier checks; a
+            # draft is edited only by its employee or whoever recorded it.
             readonly += [
                 f.name
                 for f in self.model._meta.fields

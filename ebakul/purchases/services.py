@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from ebakul.core.errors import ConflictError, DomainError
+from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import period_of
 
@@ -62,6 +62,12 @@ def purchase_create(
 
 MSG_NOT_EDITABLE = _("Only a draft purchase can be changed; later it moves through the workflow.")
 MSG_WORKFLOW_FIELDS = _("Status and document number change only through the workflow.")
+MSG_NOT_YOURS = _(
+    "Only the employee of this purchase, or whoever recorded it, may change its draft."
+)
+MSG_EMPLOYEE_FIXED = _(
+    "The employee of a purchase cannot be changed; record a new purchase for the other employee."
+)
 WORKFLOW_FIELDS = frozenset(
     {
         "status",
@@ -74,19 +80,54 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 
+def purchase_may_edit(*, purchase: Purchase, actor) -> bool:
+    """Who edits a draft (docs/adr/0086): the purchase's own employee (their user) or whoever
+    recorded it; nobody else, whatever their role. ``actor`` None is the system."""
+    if actor is None:
+        return True
+    if not getattr(actor, "pk", None):
+        return False
+    if purchase.created_by_id == actor.pk:
+        return True
+    from ebakul.employees.models import Employee
+
+    return Employee.objects.filter(pk=purchase.employee_id, user_id=actor.pk).exists()
+
+
+def _employee_id(fields: dict):
+    if "employee_id" in fields:
+        return fields["employee_id"]
+    employee = fields["employee"]
+    return getattr(employee, "pk", employee)
+
+
 @transaction.atomic
 def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     """Correct a draft purchase. Once submitted, its data is what the merchant confirms and the
     verifier checks, so it no longer changes; the status moves only through the workflow."""
     if WORKFLOW_FIELDS & fields.keys():
         raise DomainError(MSG_WORKFLOW_FIELDS, code="workflow_field")
-    current = Purchase.objects.select_for_update().only("status").get(pk=purchase.pk)
+    current = (
+        Purchase.objects.select_for_update()
+        .only("status", "employee_id", "created_by_id")
+        .get(pk=purchase.pk)
+    )
+    if not purchase_may_edit(purchase=current, actor=actor):
+        raise PermissionDeniedError(MSG_NOT_YOURS, code="not_yours")
+    if ("employee" in fields or "employee_id" in fields) and _employee_id(
+        fields
+    ) != current.employee_id:
+        raise DomainError(MSG_EMPLOYEE_FIXED, code="employee_fixed", field="employee")
     if current.status != PurchaseStatus.DRAFT:
         raise ConflictError(MSG_NOT_EDITABLE, code="not_editable")
     if fields.get("receipt"):
         fields["receipt"] = _clean_receipt_field(fields["receipt"])
     for name, value in fields.items():
         setattr(purchase, name, value)
+    # Whatever the caller's instance carries, who the purchase is for and who recorded it stay.
+    if purchase.employee_id != current.employee_id:
+        purchase.employee_id = current.employee_id
+    purchase.created_by_id = current.created_by_id
     if purchase.purchased_at:
         purchase.period = period_of(purchase.purchased_at)
     purchase.full_clean(exclude=["document_number"])

@@ -42,6 +42,49 @@ def creator_user_id(document) -> int | None:
     return document.user_id
 
 
+def owned_merchant_niks(user) -> frozenset[str]:
+    """The owner NIKs of the merchants whose account ``user`` is: every business of that owner
+    concerns the user. Cached on the user object for the request (like roles)."""
+    cache = getattr(user, "_ebakul_owner_niks", None)
+    if cache is None:
+        from ebakul.merchants.models import UmkmMerchant
+
+        cache = frozenset(
+            UmkmMerchant.objects.filter(user_id=user.pk).values_list("owner_nik", flat=True)
+        )
+        user._ebakul_owner_niks = cache
+    return cache
+
+
+def concerns(document, user) -> bool:
+    """Whether ``document`` concerns ``user`` personally (separation of duties, docs/adr/0085):
+    a purchase concerns its employee's user and the accounts of its merchant's owner; a merchant
+    the accounts of its owner (every business registered under the same owner NIK)."""
+    if user is None or not user.pk:
+        return False
+    key = document_key(document)
+    if key == DocumentType.PURCHASE:
+        if _employee(document).user_id == user.pk:
+            return True
+        merchant = document.merchant
+    else:
+        merchant = document
+    if merchant.user_id == user.pk:
+        return True
+    return merchant.owner_nik in owned_merchant_niks(user)
+
+
+def concerns_beyond_owner(document, user, rule: str) -> bool:
+    """Whether ``document`` concerns ``user`` in a capacity other than the owner ``rule`` they
+    act by: a merchant owner confirming a sale to themselves as the employee is self-dealing,
+    whoever recorded the purchase."""
+    if user is None or not user.pk:
+        return False
+    if document_key(document) == DocumentType.PURCHASE and rule == OwnerRule.MERCHANT_USER:
+        return _employee(document).user_id == user.pk
+    return False
+
+
 def notify_user_id(document) -> int | None:
     """Whom to tell about a transition: the employee for a purchase, the merchant otherwise."""
     if document_key(document) == DocumentType.PURCHASE:

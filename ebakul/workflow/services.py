@@ -42,6 +42,10 @@ MSG_CHANGED_MEANWHILE = _(
 MSG_NOT_ALLOWED = _("You may not take the action “%(action)s” on this document.")
 MSG_NOT_YOURS = _("Only the document's own user may take the action “%(action)s” on it.")
 MSG_CREATOR = _("You created this document, so you may not take the action “%(action)s” on it.")
+MSG_CONCERNS_SELF = _(
+    "You may not decide on a document that concerns yourself (“%(action)s”): another verifier "
+    "or administrator has to."
+)
 MSG_CONDITION = _("The action “%(action)s” needs: %(condition)s.")
 MSG_AUTOMATIC_ONLY = _("The action “%(action)s” is taken automatically by the system.")
 MSG_DISABLED = _("The action “%(action)s” is switched off.")
@@ -159,8 +163,14 @@ def refusal(transition: WorkflowTransition, document, user) -> str | None:
         if transition.owner_rule != OwnerRule.NONE and _in_group(user, owner_group):
             return MSG_NOT_YOURS % params
         return MSG_NOT_ALLOWED % params
+    if not by_ownership and documents.concerns(document, user):
+        # Separation of duties: a group membership (verifier, administrator, superuser) never
+        # decides a document about oneself; the owner's own steps (submit, confirm) stay.
+        return MSG_CONCERNS_SELF % params
     if not transition.allow_creator and documents.creator_user_id(document) == user.pk:
         return MSG_CREATOR % params
+    if by_ownership and documents.concerns_beyond_owner(document, user, transition.owner_rule):
+        return MSG_CONCERNS_SELF % params
     return _condition_refusal(transition, document)
 
 
