@@ -107,8 +107,17 @@ DESK_MODELS: dict[str, Desk] = {
     "employees.employeeclass": Desk(view=DESK),
     "employees.unitoperator": Desk(simple_history=False),
     "purchases.purchaselimit": Desk(),
-    "compliance.spendingrule": Desk(),
-    "compliance.period": Desk(delete=NONE),
+    # The sample rule is in use by a computed period: read-only, never deleted (ADR 0105).
+    "compliance.spendingrule": Desk(delete=NONE),
+    "compliance.period": Desk(
+        delete=NONE,
+        extra={
+            # The period control page (ADR 0100): administrators only.
+            "control/": lambda r: frozenset({OK, REDIRECT}) if r in ADMINS else FORBIDDEN,
+            "<int:object_id>/control/": lambda r: OK if r in ADMINS else FORBIDDEN,
+            "<int:object_id>/control/progress/": lambda r: OK if r in ADMINS else FORBIDDEN,
+        },
+    ),
     "compliance.jobrun": Desk(**READ_ONLY, simple_history=False),
     "compliance.complianceevent": Desk(**READ_ONLY, simple_history=False),
     "compliance.reminderlog": Desk(**READ_ONLY, simple_history=False),
@@ -127,18 +136,36 @@ DESK_MODELS: dict[str, Desk] = {
         },
     ),
     "merchants.umkmmerchant": Desk(
-        view=DESK, delete=NONE, extra={"<path:object_id>/workflow/": lambda r: METHOD}
+        view=DESK,
+        delete=NONE,
+        extra={
+            "<path:object_id>/workflow/": lambda r: METHOD,
+            # The confirmation step of an action (ADR 0110); "confirm" is not a desk action.
+            "<path:object_id>/workflow/<slug:action>/": lambda r: DENIED | {REDIRECT},
+        },
     ),
     "purchases.purchase": Desk(
         view=DESK,
         delete=NONE,
         out={OPR},
-        extra={"<path:object_id>/workflow/": lambda r: METHOD},
+        extra={
+            "<path:object_id>/workflow/": lambda r: METHOD,
+            # Verifiers and administrators confirm a rejection with its reason; an operator
+            # never reaches a purchase outside their unit.
+            "<path:object_id>/workflow/<slug:action>/": lambda r: (
+                OK if r in {VER, ADM, SU} else DENIED
+            ),
+        },
     ),
     "compliance.exemption": Desk(view=DESK, add=DESK, delete=NONE, out={OPR}),
     "compliance.monthlycompliance": Desk(**READ_ONLY, simple_history=False),
     "compliance.tppdeduction": Desk(**READ_ONLY),
-    "compliance.appeal": Desk(add=NONE, delete=NONE),
+    # Verifiers decide appeals on the appeal page (ADR 0106).
+    "compliance.appeal": Desk(view={VER, ADM, SU}, add=NONE, delete=NONE),
+    # Reductions granted by appeals: written only by the appeal decision (ADR 0106).
+    "compliance.deductionadjustment": Desk(**READ_ONLY),
+    # The common reasons offered when refusing (ADR 0110): switched off, never deleted.
+    "workflow.refusalreason": Desk(delete=NONE),
 }
 
 # Standard pages of every ModelAdmin: suffix -> expectation for a desk role.
@@ -243,6 +270,12 @@ PORTAL = {
     "pegawai/belanja/": _portal(EMPLOYEE_PAGE),
     "pegawai/belanja/<int:pk>/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
     "pegawai/belanja/<int:pk>/kirim/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
+    # Asking for another employee's rejected purchase to be reviewed again (ADR 0112).
+    # POST only (a GET is refused before any lookup).
+    "pegawai/belanja/<int:pk>/tinjau-ulang/": _portal({ANON: LOGIN, EMP: METHOD}),
+    # Files: another employee's contest evidence and appeal evidence (the samples have none).
+    "nota/<int:pk>/bukti-tinjau-ulang/": _portal({ANON: LOGIN}, NOTFOUND),
+    "sanggahan/<int:pk>/bukti/": _portal({ANON: LOGIN}, NOTFOUND),
     # Outside an appeal window: back home with a message.
     "pegawai/sanggahan/": _portal({**EMPLOYEE_PAGE, EMP: frozenset({OK, REDIRECT})}),
     # One's own statement; 404 while the period has no result.
@@ -344,6 +377,7 @@ def _build_world() -> World:
     from ebakul.compliance.models import (
         Appeal,
         ComplianceEvent,
+        DeductionAdjustment,
         Exemption,
         JobRun,
         MonthlyCompliance,
@@ -359,6 +393,7 @@ def _build_world() -> World:
     from ebakul.purchases.models import PurchaseLimit
     from ebakul.workflow.models import (
         Assignment,
+        RefusalReason,
         VerifierScope,
         WorkflowDefinition,
         WorkflowEvent,
@@ -481,6 +516,10 @@ def _build_world() -> World:
         "compliance.monthlycompliance": compliance,
         "compliance.tppdeduction": deduction,
         "compliance.appeal": Appeal.objects.create(employee=other, period=period, reason="Cuti"),
+        "compliance.deductionadjustment": DeductionAdjustment.objects.create(
+            employee=other, period=period, amount=1_000, reason="Matriks"
+        ),
+        "workflow.refusalreason": RefusalReason.objects.first(),
         "compliance.jobrun": JobRun.objects.create(job="compute", status="success", started_at=now),
         "compliance.complianceevent": ComplianceEvent.objects.create(
             kind="matrix", period=period, employee=other
@@ -519,6 +558,8 @@ def concrete_url(route: str, w: World) -> str:
             rest = rest.replace("<path:object_id>", str(obj.pk))
             rest = rest.replace("<id>", str(obj.pk))
             rest = rest.replace("<int:assignment_id>", str(w.assignment.pk))
+            rest = rest.replace("<int:object_id>", str(obj.pk))
+            rest = rest.replace("<slug:action>", "reject")
             return f"/{prefix}{rest}"
     fills = {
         "desk/r/<path:content_type_id>/<path:object_id>/": (
@@ -539,6 +580,8 @@ def concrete_url(route: str, w: World) -> str:
     url = url.replace("<int:id>", str(w.objects["compliance.tppdeduction"].pk))
     url = url.replace("<str:nip>", w.other.nip)
     url = url.replace("<uidb64>/<token>", "MQ/bukan-token")
+    if route.startswith("sanggahan/"):
+        url = url.replace("<int:pk>", str(w.objects["compliance.appeal"].pk))
     if route.startswith("notifikasi/"):
         url = url.replace("<int:pk>", str(w.notification.pk))
     url = url.replace("<int:pk>", str(w.purchase.pk))
