@@ -59,8 +59,15 @@ def period_get_or_default(period: str) -> Period:
         return Period.objects.get(period=period)
 
 
+def period_or_default(period: str) -> Period:
+    """The calendar row of ``period`` or, when missing, an unsaved one with the default
+    calendar: for reads, which never create periods (only the services and jobs do)."""
+    found = Period.objects.filter(period=period).first()
+    return found or Period(period=period, **default_calendar(period))
+
+
 def submissions_open(period: str, at: dt.datetime | None = None) -> bool:
-    p = period_get_or_default(period)
+    p = period_or_default(period)
     at = at or timezone.now()
     return p.status != PeriodStatus.LOCKED and at <= p.submission_close
 
@@ -70,7 +77,7 @@ def employee_progress(*, employee, period: str) -> dict:
     result after it. A handful of queries, for one employee."""
     from .engine import evaluate, rule_for_period
 
-    p = period_get_or_default(period)
+    p = period_or_default(period)
     result = None
     if p.status == PeriodStatus.LOCKED:
         stored = MonthlyCompliance.objects.filter(employee=employee, period=period).first()
