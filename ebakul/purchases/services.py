@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import ConflictError, DomainError
 from ebakul.core.models import next_document_number
-from ebakul.core.periods import period_of
 
+from .dates import check_purchase_date, check_purchase_date_period
 from .models import Purchase, PurchaseStatus
 from .receipts import receipt_sha256
 
@@ -24,7 +24,10 @@ def purchase_create(
     qris_reference: str = "",
 ) -> Purchase:
     """Record a purchase in the initial state. Everything is validated before anything is
-    written; the document number is taken last so a refused purchase uses none."""
+    written; the document number is taken last so a refused purchase uses none. The date must
+    be one a purchase can still be recorded for (``dates.check_purchase_date``: from the
+    programme's start, not in the future, not in a locked period)."""
+    period = check_purchase_date(purchased_at) if purchased_at else ""
     purchase = Purchase(
         employee=employee,
         merchant=merchant,
@@ -38,8 +41,7 @@ def purchase_create(
         status=PurchaseStatus.DRAFT,
         created_by=actor,
     )
-    if purchased_at:
-        purchase.period = period_of(purchased_at)
+    purchase.period = period
     purchase.full_clean(exclude=["document_number"])
     purchase.receipt_sha256 = receipt_sha256(receipt)
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
@@ -59,13 +61,17 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     verifier checks, so it no longer changes; the status moves only through the workflow."""
     if WORKFLOW_FIELDS & fields.keys():
         raise DomainError(MSG_WORKFLOW_FIELDS, code="workflow_field")
-    current = Purchase.objects.select_for_update().only("status").get(pk=purchase.pk)
+    current = Purchase.objects.select_for_update().only("status", "period").get(pk=purchase.pk)
     if current.status != PurchaseStatus.DRAFT:
         raise ConflictError(MSG_NOT_EDITABLE, code="not_editable")
+    if current.period:  # a draft already in a locked period cannot be changed either
+        check_purchase_date_period(current.period)
+    purchased_at = fields.get("purchased_at", purchase.purchased_at)
+    period = check_purchase_date(purchased_at) if purchased_at else ""
     for name, value in fields.items():
         setattr(purchase, name, value)
-    if purchase.purchased_at:
-        purchase.period = period_of(purchase.purchased_at)
+    if period:
+        purchase.period = period
     purchase.full_clean(exclude=["document_number"])
     if "receipt" in fields:
         purchase.receipt_sha256 = receipt_sha256(purchase.receipt)

@@ -222,6 +222,11 @@ EBAKUL = {
     # Receipt upload limits (policy that is about files, not money, so it stays in settings).
     "RECEIPT_MAX_BYTES": int(os.environ.get("EBAKUL_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)),
     "RECEIPT_CONTENT_TYPES": ("JPEG", "PNG", "WEBP"),
+    # No purchase may be dated before the programme started (ISO date; docs/adr/0097).
+    "PROGRAMME_START": os.environ.get("EBAKUL_PROGRAMME_START", "2025-01-01"),
+    # Checks a draft purchase's period must pass, called as check(period=...): the purchases
+    # app imports no app above it, so compliance's locked-period rule is registered here.
+    "PURCHASE_DATE_CHECKS": ("ebakul.compliance.services.assert_purchase_period_open",),
 }
 
 LOGGING = {
