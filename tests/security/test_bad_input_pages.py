@@ -130,3 +130,43 @@ def test_a_purchase_today_is_still_accepted(employee_client, shop):
     )
     assert response.status_code == 302, response.context["form"].errors
     assert Purchase.objects.count() == 1
+
+
+SWEEP_VALUES = ["²", "0000-01", "2026-10\n", "0001-01-01", "99999999999999999999999999", "-1"]
+
+
+def test_every_report_filter_survives_malformed_values(client, admin_user):
+    """Each field of each report's filter form, on the page and in both exports."""
+    from ebakul.reports.definitions import REPORTS
+
+    client.force_login(admin_user)
+    failures = []
+    for report in REPORTS:
+        url = reverse("reports:report", args=[report.slug])
+        for name in list(report.form_class.base_fields) + ["page", "export"]:
+            for value in SWEEP_VALUES:
+                for export in ("", "csv", "xlsx"):
+                    params = {name: value, **({"export": export} if export else {})}
+                    try:
+                        status = client.get(url, params).status_code
+                    except Exception as exc:  # noqa: BLE001 - collected and reported below
+                        status = f"{type(exc).__name__}: {exc}"
+                    if not isinstance(status, int) or status >= 500:
+                        failures.append((report.slug, name, value, export, status))
+    assert not failures, "\n".join(map(repr, failures))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [
+        ("portal:purchase_list", ("page", "status")),
+        ("portal:merchant_pick", ("q", "kecamatan", "category")),
+        ("portal:notifications", ("page",)),
+        ("portal:purchase_new", ("merchant",)),
+    ],
+)
+def test_portal_pages_survive_malformed_values(employee_client, shop, url_name, params):
+    for name in params:
+        for value in SWEEP_VALUES:
+            response = employee_client.get(reverse(url_name), {name: value})
+            assert response.status_code < 500, (url_name, name, value)
