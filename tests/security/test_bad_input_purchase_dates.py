@@ -155,3 +155,20 @@ def test_portal_shows_the_locked_period_refusal_on_the_date(
 def test_an_open_period_still_takes_drafts(employee_user, shop, locked_month):
     purchase = _create(employee_user, shop, timezone.now() - dt.timedelta(minutes=5))
     assert purchase.status == "draft" and purchase.period == current_period()
+
+
+@pytest.mark.parametrize("when", ["locked", "1900"])
+def test_desk_refuses_the_same_drafts_on_the_date_field(
+    client, admin_user, shop, locked_month, when
+):
+    from tests.desk.test_desk_writes import PURCHASE_ADD, form_errors, purchase_post, snapshot
+
+    client.force_login(admin_user)
+    employee = EmployeeFactory()
+    at = _noon(locked_month) if when == "locked" else dt.datetime(1900, 1, 1, 10, tzinfo=WIB)
+    before = snapshot()
+    response = client.post(PURCHASE_ADD, purchase_post(employee, shop, when=at))
+    errors = form_errors(response)
+    expected = "terkunci" if when == "locked" else "sebelum program dimulai"
+    assert expected in " ".join(errors.get("purchased_at", [])), errors
+    assert snapshot() == before
