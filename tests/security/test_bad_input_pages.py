@@ -170,3 +170,11 @@ def test_portal_pages_survive_malformed_values(employee_client, shop, url_name, 
         for value in SWEEP_VALUES:
             response = employee_client.get(reverse(url_name), {name: value})
             assert response.status_code < 500, (url_name, name, value)
+
+
+def test_ids_beyond_the_integer_range_are_404s(client, admin_user, employee_client):
+    huge = "9" * 30
+    assert employee_client.get(f"/pegawai/belanja/{huge}/").status_code == 404
+    assert employee_client.get(f"/nota/{huge}/").status_code == 404
+    client.force_login(admin_user)
+    assert client.get(f"/reports/statement/{huge}/2026-10.pdf").status_code == 404
