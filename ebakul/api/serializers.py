@@ -1,5 +1,7 @@
 """Request and response shapes of API v1 (the contract in docs/api.md). No business rules here."""
 
+import re
+
 from rest_framework import serializers
 
 from ebakul.employees.models import EmployeeType
@@ -30,12 +32,24 @@ class ValidationProblemSerializer(ProblemSerializer):
     errors = FieldErrorSerializer(many=True)
 
 
+class AsciiIntegerField(serializers.IntegerField):
+    """DRF's IntegerField, but a number sent as a string must be written with ASCII digits:
+    ``int()`` also reads full-width and Arabic-Indic digits."""
+
+    _ASCII = re.compile(r"\s*-?[0-9]+(\.0*)?\s*")
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not self._ASCII.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class EmployeeUpsertSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150)
     employee_type = serializers.ChoiceField(choices=EmployeeType.choices)
-    employee_class = serializers.IntegerField(min_value=1, max_value=99)
+    employee_class = AsciiIntegerField(min_value=1, max_value=99)
     unit_code = serializers.CharField(max_length=20)
-    tpp_ceiling = serializers.IntegerField(
+    tpp_ceiling = AsciiIntegerField(
         min_value=0,
         allow_null=True,
         required=False,

@@ -83,8 +83,15 @@ def purchase_in_appeal_window(purchase) -> bool:
     return bool(period) and appeal_window_open(period)
 
 
+def period_or_default(period: str) -> Period:
+    """The calendar row of ``period`` or, when missing, an unsaved one with the default
+    calendar: for reads, which never create periods (only the services and jobs do)."""
+    found = Period.objects.filter(period=period).first()
+    return found or Period(period=period, **default_calendar(period))
+
+
 def submissions_open(period: str, at: dt.datetime | None = None) -> bool:
-    p = period_get_or_default(period)
+    p = period_or_default(period)
     at = at or timezone.now()
     return p.status != PeriodStatus.LOCKED and at <= p.submission_close
 
@@ -94,7 +101,7 @@ def employee_progress(*, employee, period: str) -> dict:
     result after it. A handful of queries, for one employee."""
     from .engine import evaluate, rule_for_period
 
-    p = period_get_or_default(period)
+    p = period_or_default(period)
     result = None
     if p.status == PeriodStatus.LOCKED:
         stored = MonthlyCompliance.objects.filter(employee=employee, period=period).first()
@@ -181,7 +188,7 @@ def period_preview(*, period: str) -> dict:
     from . import adjustments
     from .engine import evaluate, rule_for_period
 
-    p = period_get_or_default(period)
+    p = period_or_default(period)
     rule = rule_for_period(period)
     # The same figures a compute would write: the engine, then the appeals' reductions.
     results = adjustments.apply(period, evaluate(period=p, rule=rule)) if rule else []

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
 from ebakul.core.errors import ConflictError, DomainError, PeriodLockedError, PermissionDeniedError
-from ebakul.core.periods import WIB, period_of, validate_period
+from ebakul.core.periods import WIB, period_label, period_of, validate_period
 from ebakul.core.services import notify
 from ebakul.purchases.models import Purchase
 
@@ -168,6 +168,24 @@ def assert_purchase_changeable(*, purchase, action: str) -> None:
         raise DomainError(
             MSG_SUBMISSION_CLOSED % {"period": period, "close": close.strftime("%d-%m-%Y %H:%M")},
             code="submission_closed",
+        )
+
+
+MSG_PURCHASE_IN_LOCKED = _(
+    "Purchases of %(month)s can no longer be recorded or changed: the period is locked and its "
+    "results are final."
+)
+
+
+def assert_purchase_period_open(*, period: str) -> None:
+    """Registered in ``settings.EBAKUL["PURCHASE_DATE_CHECKS"]``: no draft is recorded or
+    corrected in a locked period. A read: a missing period is not created (it is open)."""
+    status = Period.objects.filter(period=period).values_list("status", flat=True).first()
+    if status == PeriodStatus.LOCKED:
+        raise PeriodLockedError(
+            MSG_PURCHASE_IN_LOCKED % {"month": period_label(period)},
+            code="period_locked",
+            field="purchased_at",
         )
 
 

@@ -10,10 +10,16 @@ are enforced here so every ModelAdmin gets them by inheriting one class:
 * only desk roles reach the desk at all (``desk_has_permission``).
 """
 
+import re
+
+from django.contrib.admin.filters import DateFieldListFilter, FieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
@@ -21,6 +27,7 @@ from unfold.contrib.filters.admin import DropdownFilter
 
 from ebakul.accounts import roles
 from ebakul.core.errors import DomainError
+from ebakul.core.periods import clean_period
 from ebakul.core.services import record_save
 
 # --- Who reaches the desk ----------------------------------------------------------------------
@@ -258,7 +265,13 @@ class PeriodFilter(DropdownFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{self.field_path: self.value()})
+            # The one strict parser: "2026-10\n", other scripts' digits and year 0 are refused
+            # (Django answers IncorrectLookupParameters with the unfiltered list and ?e=1).
+            try:
+                period = clean_period(self.value())
+            except ValidationError as exc:
+                raise IncorrectLookupParameters(exc) from exc
+            return queryset.filter(**{self.field_path: period})
         return queryset
 
 
@@ -276,8 +289,31 @@ class ScopedWorkUnitFilter(DropdownFilter):
 
     def queryset(self, request, queryset):
         if self.value():
+            # An id is ASCII digits; anything else would reach the database lookup (a 500).
+            if not re.fullmatch(r"[0-9]{1,18}", self.value()):
+                raise IncorrectLookupParameters(self.value())
             return queryset.filter(**{self.field_path: self.value()})
         return queryset
+
+
+class BoundedDateFieldListFilter(DateFieldListFilter):
+    """Django's date filter, refusing dates a time zone conversion cannot handle: a tampered
+    ``?start_time__gte=0001-01-01`` otherwise overflows when the query runs (a 500, after the
+    point where Django turns bad filter values into ``?e=1``). Registered for every date field
+    of every admin, third-party ones included (``django_celery_beat``)."""
+
+    def queryset(self, request, queryset):
+        for values in self.used_parameters.values():
+            for value in values if isinstance(values, list | tuple) else [values]:
+                parsed = parse_datetime(str(value)) or parse_date(str(value))
+                if parsed is not None and not 1900 <= parsed.year <= 9000:
+                    raise IncorrectLookupParameters(value)
+        return super().queryset(request, queryset)
+
+
+FieldListFilter.register(
+    lambda f: isinstance(f, models.DateField), BoundedDateFieldListFilter, take_priority=True
+)
 
 
 __all__ = [

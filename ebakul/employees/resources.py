@@ -13,6 +13,8 @@ from import_export.fields import Field
 from import_export.results import RowResult
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
+from ebakul.core.spreadsheet import FormulaSafeResourceMixin
+
 from .models import Employee
 from .services import UPSERT_FIELDS, employee_upsert
 
@@ -44,7 +46,7 @@ def normalise_header(header) -> str:
     return HEADER_ALIASES.get(key, str(header or "").strip())
 
 
-class EmployeeResource(resources.ModelResource):
+class EmployeeResource(FormulaSafeResourceMixin, resources.ModelResource):
     nip = Field(attribute="nip", column_name="nip")
     name = Field(attribute="name", column_name="name")
     employee_type = Field(attribute="employee_type", column_name="employee_type")

@@ -54,7 +54,8 @@ UPSERT_FIELDS = (
     "tpp_ceiling",
     "active",
 )
-_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+\Z")
+_INTEGER = re.compile(r"-?[0-9]{1,18}\Z")  # ASCII only: int() also reads other scripts' digits
 _TRUE = {"1", "true", "yes", "y", "ya", "aktif", "t"}
 _FALSE = {"0", "false", "no", "n", "tidak", "nonaktif", "f"}
 
@@ -81,6 +82,8 @@ def _as_int(value):
         text = text.replace(".", "")
     elif text.endswith(".0"):
         text = text[:-2]
+    if not _INTEGER.match(text):
+        raise ValueError(text)
     return int(text)
 
 

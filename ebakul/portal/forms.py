@@ -16,6 +16,7 @@ from ebakul.core.uploads import CleanFileFormField
 from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
 from ebakul.merchants.selectors import merchants_selectable
+from ebakul.purchases.dates import validate_purchase_date
 from ebakul.purchases.models import PaymentMethod
 from ebakul.purchases.receipts import RECEIPT_POLICY
 
@@ -234,8 +235,12 @@ class PurchaseForm(forms.Form):
 
     def clean_purchased_at(self):
         value = self.cleaned_data["purchased_at"]
-        if value and value > timezone.now():
-            raise ValidationError(MSG_NOT_IN_FUTURE, code="in_future")
+        if value:
+            # From the programme's start, not in the future; checked on the year first, so a
+            # date such as 0001-01-01 is a form error rather than a time zone overflow.
+            validate_purchase_date(value)
+            if value > timezone.now():
+                raise ValidationError(MSG_NOT_IN_FUTURE, code="in_future")
         return value
 
 

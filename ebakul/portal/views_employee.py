@@ -1,5 +1,7 @@
 """Employee self-service: progress, recording purchases, history, appeals."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -140,7 +142,8 @@ def merchant_pick(request):
 def purchase_new(request):
     merchant_id = request.POST.get("merchant") or request.GET.get("merchant")
     merchant = None
-    if merchant_id and str(merchant_id).isdigit():
+    # ASCII digits only: isdigit() accepts superscripts, which the id lookup then refuses (500).
+    if merchant_id and re.fullmatch(r"[0-9]{1,12}", str(merchant_id)):
         merchant = (
             merchants_selectable()
             .select_related("kecamatan", "category")

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.models import next_document_number
-from ebakul.core.periods import period_of
 
+from .dates import check_purchase_date, check_purchase_date_period
 from .models import Purchase, PurchaseStatus
 from .receipts import clean_receipt
 
@@ -34,7 +34,10 @@ def purchase_create(
     qris_reference: str = "",
 ) -> Purchase:
     """Record a purchase in the initial state. Everything is validated before anything is
-    written; the document number is taken last so a refused purchase uses none."""
+    written; the document number is taken last so a refused purchase uses none. The date must
+    be one a purchase can still be recorded for (``dates.check_purchase_date``: from the
+    programme's start, not in the future, not in a locked period)."""
+    period = check_purchase_date(purchased_at) if purchased_at else ""
     if receipt:
         receipt = _clean_receipt_field(receipt)
     purchase = Purchase(
@@ -50,8 +53,7 @@ def purchase_create(
         status=PurchaseStatus.DRAFT,
         created_by=actor,
     )
-    if purchased_at:
-        purchase.period = period_of(purchased_at)
+    purchase.period = period
     purchase.full_clean(exclude=["document_number"])
     purchase.receipt_sha256 = receipt.sha256
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
@@ -109,7 +111,7 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
         raise DomainError(MSG_WORKFLOW_FIELDS, code="workflow_field")
     current = (
         Purchase.objects.select_for_update()
-        .only("status", "employee_id", "created_by_id")
+        .only("status", "employee_id", "created_by_id", "period")
         .get(pk=purchase.pk)
     )
     if not purchase_may_edit(purchase=current, actor=actor):
@@ -120,6 +122,10 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
         raise DomainError(MSG_EMPLOYEE_FIXED, code="employee_fixed", field="employee")
     if current.status != PurchaseStatus.DRAFT:
         raise ConflictError(MSG_NOT_EDITABLE, code="not_editable")
+    if current.period:  # a draft already in a locked period cannot be changed either
+        check_purchase_date_period(current.period)
+    purchased_at = fields.get("purchased_at", purchase.purchased_at)
+    period = check_purchase_date(purchased_at) if purchased_at else ""
     if fields.get("receipt"):
         fields["receipt"] = _clean_receipt_field(fields["receipt"])
     for name, value in fields.items():
@@ -128,8 +134,8 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     if purchase.employee_id != current.employee_id:
         purchase.employee_id = current.employee_id
     purchase.created_by_id = current.created_by_id
-    if purchase.purchased_at:
-        purchase.period = period_of(purchase.purchased_at)
+    if period:
+        purchase.period = period
     purchase.full_clean(exclude=["document_number"])
     if fields.get("receipt"):
         purchase.receipt_sha256 = fields["receipt"].sha256

@@ -1,5 +1,6 @@
 """CSV and XLSX exports of a report: the same rows and columns as the screen, raw values
-(integers for rupiah, numbers for percentages) so spreadsheets can compute with them."""
+(integers for rupiah, numbers for percentages) so spreadsheets can compute with them. Text that
+would start a formula is neutralised (``core.spreadsheet.safe_cell``)."""
 
 import csv
 import io
@@ -10,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from ebakul.core.spreadsheet import safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"money": "#,##0", "int": "#,##0", "pct": "0.0", "decimal": "0.0"}
@@ -27,8 +30,10 @@ def cell_value(column, row: dict):
 
 
 def table(columns, rows) -> tuple[list[str], list[list]]:
-    header = [force_str(c.label) for c in columns]
-    return header, [[cell_value(c, row) for c in columns] for row in rows]
+    """Header and body as written to CSV and XLSX: every cell through core's ``safe_cell``, so
+    a name such as ``=HYPERLINK(...)`` is text in the spreadsheet, never a formula."""
+    header = safe_row(force_str(c.label) for c in columns)
+    return header, [safe_row(cell_value(c, row) for c in columns) for row in rows]
 
 
 def csv_response(*, filename: str, columns, rows) -> HttpResponse:

@@ -26,6 +26,7 @@ LIMIT_CHOICES = [("10", "10"), ("50", "50"), ("100", "100"), ("0", _("All"))]
 class PeriodField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("strip", False)  # "2026-10\n" is refused, not silently trimmed
         kwargs.setdefault("validators", [validate_period])
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
         super().__init__(**kwargs)

@@ -2,6 +2,8 @@
 CSV/XLSX exports and the employee statement PDF. Views only parse filters, call a selector and
 render; every figure comes from ``reports.selectors``."""
 
+import re
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -94,10 +96,10 @@ def report_view(request, slug: str):
         rows = data.rows
         if report.page_size:
             pages = max(1, -(-len(rows) // report.page_size))
-            try:
-                page = min(max(1, int(request.GET.get("page", 1))), pages)
-            except ValueError:
-                page = 1
+            raw_page = request.GET.get("page", "")
+            # ASCII digits only (int() takes other scripts' digits); anything else is page 1.
+            page = int(raw_page) if re.fullmatch(r"[0-9]{1,6}", raw_page) else 1
+            page = min(max(1, page), pages)
             rows = rows[(page - 1) * report.page_size : page * report.page_size]
         figures = [(label, display(value, kind)) for label, value, kind in report.figures(data)]
         chart = report.chart(data) if report.chart and data.rows else ""

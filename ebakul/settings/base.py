@@ -192,6 +192,11 @@ FILE_UPLOAD_HANDLERS = [
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
 
+# --- Spreadsheet exports ---------------------------------------------------------------------
+# django-import-export's own formula escaping only strips a leading "=" and turns numbers into
+# text; exports escape through core.spreadsheet.safe_cell instead (docs/adr/0095).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+
 # --- Django REST framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -244,6 +249,11 @@ EBAKUL = {
         ("/api/", DATA_UPLOAD_MAX_MEMORY_SIZE),
         ("/", _UPLOAD_MAX_BYTES + 1024 * 1024),
     ),
+    # No purchase may be dated before the programme started (ISO date; docs/adr/0097).
+    "PROGRAMME_START": os.environ.get("EBAKUL_PROGRAMME_START", "2025-01-01"),
+    # Checks a draft purchase's period must pass, called as check(period=...): the purchases
+    # app imports no app above it, so compliance's locked-period rule is registered here.
+    "PURCHASE_DATE_CHECKS": ("ebakul.compliance.services.assert_purchase_period_open",),
 }
 
 LOGGING = {

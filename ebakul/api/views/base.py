@@ -1,11 +1,11 @@
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from ebakul.api import problems
 from ebakul.api.auth import ApiKeyAuthentication, ApiKeyRateThrottle, ScopePermission
+from ebakul.api.parsers import BoundedJSONParser
 from ebakul.api.serializers import ProblemSerializer, ValidationProblemSerializer
 from ebakul.api.services import api_key_touch
 
@@ -30,7 +30,7 @@ class ApiView(APIView):
     throttle_classes = [ApiKeyRateThrottle]
     renderer_classes = [JSONRenderer]
     schema = ProblemAwareAutoSchema()
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     def get_exception_handler(self):
         return problems.exception_handler

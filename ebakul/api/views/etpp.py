@@ -5,7 +5,9 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
@@ -31,7 +33,7 @@ from ebakul.compliance import selectors as cs
 from ebakul.compliance import services as csv
 from ebakul.compliance.models import MonthlyCompliance, Period, PeriodStatus, TppDeduction
 from ebakul.core.errors import ConflictError
-from ebakul.core.periods import PERIOD_RE
+from ebakul.core.periods import PERIOD_PATTERN, clean_period
 from ebakul.employees.models import Employee, EmployeeClass, WorkUnit
 
 from .base import COMMON_ERRORS, ApiView, problem
@@ -39,7 +41,6 @@ from .employees import NIP_PARAMETER
 
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 1000
-MSG_PERIOD_FORMAT = _("Period must be written YYYY-MM, for example 2026-10.")
 MSG_PERIOD_NOT_FINAL = _(
     "Period %(period)s is not final yet (status: %(status)s): deductions are published when the "
     "period is locked."
@@ -192,9 +193,19 @@ def _decode_cursor(cursor: str) -> str:
 
 
 def _valid_period(period: str) -> str:
-    if not PERIOD_RE.match(period or ""):
-        raise exceptions.ValidationError({"period": [MSG_PERIOD_FORMAT]})
-    return period
+    """The period of a request (core's one strict parser), or a 400 naming the field."""
+    try:
+        return clean_period(period)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError({"period": exc.messages}) from exc
+
+
+def _page_size(raw: str) -> int:
+    """``page_size``: ASCII digits only (``int()`` would take other scripts' digits and
+    ``isdigit()`` accepts superscripts that ``int()`` then refuses), within the bounds."""
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise exceptions.ValidationError({"page_size": [MSG_PAGE_SIZE % {"max": MAX_PAGE_SIZE}]})
+    return int(raw)
 
 
 class PeriodListView(ApiView):
@@ -229,7 +240,7 @@ class DeductionExportView(ApiView):
         ),
         parameters=[
             OpenApiParameter(
-                "period", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=PERIOD_RE.pattern
+                "period", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=PERIOD_PATTERN
             ),
             OpenApiParameter(
                 "page_size",
@@ -248,14 +259,9 @@ class DeductionExportView(ApiView):
         tags=["periods"],
     )
     def get(self, request, period: str):
-        _valid_period(period)
+        period = _valid_period(period)
         params = request.query_params
-        raw_size = params.get("page_size", str(DEFAULT_PAGE_SIZE))
-        if not raw_size.isdigit() or not 1 <= int(raw_size) <= MAX_PAGE_SIZE:
-            raise exceptions.ValidationError(
-                {"page_size": [MSG_PAGE_SIZE % {"max": MAX_PAGE_SIZE}]}
-            )
-        size = int(raw_size)
+        size = _page_size(params.get("page_size", str(DEFAULT_PAGE_SIZE)))
         after = _decode_cursor(params["cursor"]) if params.get("cursor") else None
 
         status = Period.objects.filter(period=period).values_list("status", flat=True).first()
@@ -363,7 +369,7 @@ class EmployeeComplianceView(ApiView):
                 "period",
                 OpenApiTypes.STR,
                 required=True,
-                pattern=PERIOD_RE.pattern,
+                pattern=PERIOD_PATTERN,
                 description="YYYY-MM",
             ),
         ],
