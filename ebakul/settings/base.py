@@ -5,6 +5,7 @@ Celery tasks executed eagerly and an in-memory cache (see docs/adr/0002-embedded
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "ebakul.core",
     "ebakul.accounts",
     "ebakul.merchants",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns axes' lockout flag into a response (ours keeps the login form's own page).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ebakul.urls"
@@ -154,6 +158,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/masuk/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/masuk/"
@@ -222,7 +231,36 @@ EBAKUL = {
     # Receipt upload limits (policy that is about files, not money, so it stays in settings).
     "RECEIPT_MAX_BYTES": int(os.environ.get("EBAKUL_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)),
     "RECEIPT_CONTENT_TYPES": ("JPEG", "PNG", "WEBP"),
+    # Login lockout budgets, failures within LOGIN_LOCKOUT_SECONDS (docs/adr/0090).
+    "LOGIN_MAX_FAILURES": int(os.environ.get("EBAKUL_LOGIN_MAX_FAILURES", 5)),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("EBAKUL_LOGIN_MAX_PER_ADDRESS", 20)),
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("EBAKUL_LOGIN_MAX_PER_ACCOUNT", 30)),
+    "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("EBAKUL_LOGIN_LOCKOUT_SECONDS", 15 * 60)),
 }
+
+# --- Login lockout (django-axes, docs/adr/0090-lockout-on-axes.md) -------------------------
+# Reverse proxies in front of the application (each appends to X-Forwarded-For). With none
+# (the default) the client is REMOTE_ADDR and the header is ignored; with some, the header is
+# read only on requests whose REMOTE_ADDR is in EBAKUL_TRUSTED_PROXIES (IPs or CIDRs).
+EBAKUL_TRUSTED_PROXY_COUNT = int(os.environ.get("EBAKUL_TRUSTED_PROXY_COUNT", 0))
+EBAKUL_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("EBAKUL_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_HANDLER = "ebakul.accounts.lockout.BudgetDatabaseHandler"
+# Three separate budgets: (account, address), address, account — see ebakul/accounts/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
+AXES_FAILURE_LIMIT = EBAKUL["LOGIN_MAX_FAILURES"]
+AXES_COOLOFF_TIME = timedelta(seconds=EBAKUL["LOGIN_LOCKOUT_SECONDS"])
+AXES_USERNAME_CALLABLE = "ebakul.accounts.lockout.username_key"
+AXES_CLIENT_IP_CALLABLE = "ebakul.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "ebakul.accounts.lockout.lockout_response"
+# Attempts refused during a lockout are not counted again (they would stretch it forever and
+# let one address spend an account's budget); a success clears only (account, address).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False  # the desk has its own page (accounts.LoginLockout)
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data, no use yet)
+AXES_VERBOSE = False  # our own line on ebakul.security says what matters (lockout.log_lockout)
 
 LOGGING = {
     "version": 1,
