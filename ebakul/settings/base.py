@@ -160,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Axes first: it refuses a locked-out login before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "ebakul.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/masuk/"
@@ -190,6 +190,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+
+# The public address of the site (scheme://host[:port]). Links in e-mails (password reset) are
+# built from it, never from the request's Host header; production requires it.
+EBAKUL_SITE_URL = os.environ.get("EBAKUL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+USE_X_FORWARDED_HOST = False
 
 # --- Django REST framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
