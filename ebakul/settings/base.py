@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.navigation import SIDEBAR
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "ebakul.core",
     "ebakul.accounts",
     "ebakul.merchants",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ebakul.core.csp.AreaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ebakul.core.middleware.IndonesianFirstMiddleware",
@@ -248,6 +251,39 @@ EBAKUL = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("EBAKUL_LOGIN_MAX_PER_ACCOUNT", 30)),
     "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("EBAKUL_LOGIN_LOCKOUT_SECONDS", 15 * 60)),
 }
+
+# --- Content Security Policy (django-csp, docs/adr/0093-content-security-policy.md) ----------
+# Strict everywhere: nothing from other origins, no inline script without the request's nonce
+# (``{{ request.csp_nonce }}``), no inline <style> element; style attributes are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Areas whose code needs more, by path prefix: the directives replaced there.
+EBAKUL_CSP_AREAS = [
+    (
+        # The desk and the pages drawn in its frame (django-unfold: Alpine.js, htmx, inline
+        # <style> elements).
+        ("/desk/", "/reports/", "/workflow/", "/compliance/"),
+        {"script-src": [SELF, NONCE, UNSAFE_EVAL], "style-src": [SELF, UNSAFE_INLINE]},
+    ),
+    (
+        # Swagger UI and Redoc (local files from drf-spectacular-sidecar).
+        ("/api/v1/docs/",),
+        {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]},
+    ),
+]
 
 # --- Login lockout (django-axes, docs/adr/0090-lockout-on-axes.md) -------------------------
 # Reverse proxies in front of the application (each appends to X-Forwarded-For). With none
