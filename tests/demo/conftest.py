@@ -15,6 +15,10 @@ def demo_database(db):
 
 
 def run_seed(*args, **options) -> str:
+    """seed_demo into the test database, marked first as a demo one (as scripts/demo.sh does)."""
+    from ebakul.core.demo import mark_demo_database
+
+    mark_demo_database(note="tests")
     out = io.StringIO()
     call_command("seed_demo", *args, stdout=out, **options)
     return out.getvalue()
