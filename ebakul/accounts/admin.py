@@ -87,11 +87,16 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
 class LoginLockoutAdmin(ReadOnlyAdminMixin, DeskAdmin):
     """Failed logins counted by the lockout, and the unlock actions (through services)."""
 
-    list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "path_info")
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "login_page")
     search_fields = ("username", "ip_address")
     ordering = ("-attempt_time",)
     actions = ["unlock_accounts", "unlock_addresses"]
-    fields = list_display
+    fields = ("username", "ip_address", "failures_since_start", "attempt_time", "login_page")
+    readonly_fields = fields
+
+    @admin.display(description=_("login page"))
+    def login_page(self, obj):
+        return obj.path_info
 
     def get_queryset(self, request):
         return self.scoped(request, login_failures_visible_to(request.user))

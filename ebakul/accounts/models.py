@@ -27,3 +27,6 @@ class LoginLockout(AccessAttempt):
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
         default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.username or '-'} · {self.ip_address or '-'}"

@@ -150,6 +150,10 @@ def test_lockouts_are_logged(client, merchant_user, caplog):
     assert "account_device" in record.getMessage()
 
 
+def nurse_attempt(user):
+    return AccessAttempt.objects.filter(username=user.username).first()
+
+
 def _lock(client, username):
     for _ in range(lockout.max_failures()):
         login(client, username, "salah")
@@ -162,7 +166,13 @@ def test_operator_unlocks_an_employee_of_their_unit_in_the_desk(client, operator
 
     client.force_login(operator_user)
     changelist = reverse("admin:accounts_loginlockout_changelist")
-    assert nurse.username in client.get(changelist).content.decode()
+    html = client.get(changelist).content.decode()
+    assert nurse.username in html
+    # In Indonesian, like the rest of the desk.
+    assert "Buka kunci login akun yang dipilih" in html
+    assert "Alamat IP" in html and "halaman login" in html.lower()
+    change = reverse("admin:accounts_loginlockout_change", args=[nurse_attempt(nurse).pk])
+    assert "Attempted Access" not in client.get(change).content.decode()
     ids = list(AccessAttempt.objects.filter(username=nurse.username).values_list("pk", flat=True))
     response = client.post(
         changelist, {"action": "unlock_accounts", "_selected_action": ids}, follow=True
