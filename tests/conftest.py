@@ -75,3 +75,36 @@ def operator_user(ref):
     user = _user(roles.UNIT_OPERATOR, "operator-dinkes")
     UnitOperator.objects.create(user=user, work_unit=WorkUnit.objects.get(code="DINKES"))
     return user
+
+
+# --- Browser tests (Playwright on Debian's Chromium; helpers in tests/e2e/conftest.py) --------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """``open_page(PHONE)`` → a page in a fresh context (own cookies) at that size."""
+    from tests.e2e.conftest import PHONE
+
+    contexts = []
+
+    def _open(viewport=PHONE, locale="id-ID"):
+        context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()

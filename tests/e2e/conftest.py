@@ -3,7 +3,6 @@ pytest-django's live server (transactional: request ``ref`` to have reference da
 
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,30 +21,8 @@ DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "rahasia-123"
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """``open_page(PHONE)`` → a page in a fresh context (own cookies) at that size."""
-    contexts = []
-
-    def _open(viewport=PHONE, locale="id-ID"):
-        context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _open
-    for context in contexts:
-        context.close()
+# The ``browser`` and ``open_page`` fixtures are in tests/conftest.py: one Playwright session for
+# every folder with browser tests (e2e, security); two would clash in one process.
 
 
 def shot(page, name: str) -> Path:

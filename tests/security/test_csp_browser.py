@@ -1,20 +1,13 @@
 """The Content Security Policy in a real browser: the portal, the desk index and a desk change
 page load with zero policy violations and zero script errors, and still work (the sidebar
 renders, Alpine.js toggles the user menu and the filter panel)."""
-# ruff: noqa: F811 - the browser fixtures of tests/e2e are imported by name below
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import (  # noqa: F401 - browser and open_page are used as fixtures
-    DESKTOP,
-    PHONE,
-    browser,
-    login,
-    open_page,
-)
+from tests.e2e.conftest import DESKTOP, PHONE, login
 from tests.factories import EmployeeFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
