@@ -1,6 +1,7 @@
 """The Content Security Policy in a real browser: the portal, the desk index and a desk change
 page load with zero policy violations and zero script errors, and still work (the sidebar
-renders, Alpine.js toggles the user menu and the filter panel)."""
+renders, Alpine.js toggles the user menu and the filter panel, the merchant's print button
+prints without an inline handler)."""
 
 import re
 
@@ -93,3 +94,18 @@ def test_api_docs_render_without_violations(ref, open_page):
     # Redoc's "powered by" logo lives on its makers' site: the policy blocks it (no request
     # leaves for another origin), which is the one violation this page may report.
     assert_clean(page, problems, allowed=("img-src https://cdn.redoc.ly/redoc/logo-mini.svg",))
+
+
+def test_merchant_poster_prints_without_an_inline_handler(ref, open_page, merchant_user):
+    from tests.factories import verified_merchant
+
+    verified_merchant(user=merchant_user, business_name="Warung Bu Sri")
+    page = open_page(DESKTOP)
+    problems = watched(page)
+    page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    login(page, merchant_user.username)
+    page.goto("/usaha/poster/")
+    expect(page.locator("#poster svg")).to_be_visible()
+    page.get_by_role("button", name="Cetak").click()
+    assert page.evaluate("window.__printed") == 1
+    assert_clean(page, problems)
