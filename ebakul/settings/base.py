@@ -4,12 +4,14 @@ With no configuration at all the project runs on the embedded default: SQLite in
 Celery tasks executed eagerly and an in-memory cache (see docs/adr/0002-embedded-default.md).
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.navigation import SIDEBAR
@@ -293,6 +295,13 @@ EBAKUL_TRUSTED_PROXY_COUNT = int(os.environ.get("EBAKUL_TRUSTED_PROXY_COUNT", 0)
 EBAKUL_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("EBAKUL_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
+for _proxy in EBAKUL_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"EBAKUL_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from exc
 AXES_HANDLER = "ebakul.accounts.lockout.BudgetDatabaseHandler"
 # Three separate budgets: (account, address), address, account — see ebakul/accounts/lockout.py.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
