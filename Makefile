@@ -18,6 +18,7 @@ setup:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	scripts/check-deploy.sh
 
 format:
 	.venv/bin/ruff check --fix .

@@ -8,6 +8,8 @@ unset DATABASE_URL REDIS_URL
 export DJANGO_SETTINGS_MODULE=ebakul.settings.local
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py setup_reference
+# seed_demo writes only to a database marked as a demo one (docs/adr/0092); this one is ours.
+.venv/bin/python manage.py mark_demo_database --note "scripts/demo.sh" >/dev/null
 # Demo data once (it takes a few seconds); EBAKUL_DEMO_RESET=1 rebuilds it. Either way the
 # command ends by printing the demo logins.
 size=(--employees "${EBAKUL_DEMO_EMPLOYEES:-500}")

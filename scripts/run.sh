@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The full stack on MariaDB and Redis: gunicorn, a Celery worker and Celery beat.
-# Stops all three on Ctrl-C.
+# The full stack on MariaDB and Redis: gunicorn, a Celery worker and Celery beat, with the
+# production settings (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, EMAIL_BACKEND and EBAKUL_SITE_URL
+# must be set; see docs/operations.md). Stops all three on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-ebakul.settings.production}
 scripts/bootstrap.sh
-scripts/services.sh
 source scripts/env-mariadb.sh
-export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-ebakul.settings.local}
+# The settings refuse to load without their essentials; manage.py lists what is missing.
+.venv/bin/python manage.py check --deploy --fail-level ERROR
+scripts/services.sh
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py setup_reference
 .venv/bin/python manage.py collectstatic --noinput -v0

@@ -1,13 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
+from unfold.decorators import action
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from .models import User
-from .services import user_sync_desk_access
+from ebakul.core.admin_base import DeskAdmin, ReadOnlyAdminMixin
+from ebakul.core.errors import DomainError
+
+from .models import LoginLockout, User
+from .selectors import can_unlock_any, login_failures_visible_to
+from .services import login_unlock, login_unlock_address, user_sync_desk_access
 
 admin.site.unregister(Group)
 
@@ -76,3 +81,48 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user_sync_desk_access(user=form.instance, actor=request.user)
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    """Failed logins counted by the lockout, and the unlock actions (through services)."""
+
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time", "login_page")
+    search_fields = ("username", "ip_address")
+    ordering = ("-attempt_time",)
+    actions = ["unlock_accounts", "unlock_addresses"]
+    fields = ("username", "ip_address", "failures_since_start", "attempt_time", "login_page")
+    readonly_fields = fields
+
+    @admin.display(description=_("login page"))
+    def login_page(self, obj):
+        return obj.path_info
+
+    def get_queryset(self, request):
+        return self.scoped(request, login_failures_visible_to(request.user))
+
+    def has_unlock_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_unlock_address_permission(self, request):
+        return can_unlock_any(request.user)
+
+    @action(description=_("Unlock the logins of the selected accounts"), permissions=["unlock"])
+    def unlock_accounts(self, request, queryset):
+        usernames = sorted({u for u in queryset.values_list("username", flat=True) if u})
+        for username in usernames:
+            try:
+                login_unlock(actor=request.user, username=username)
+            except DomainError as exc:
+                self.message_user(request, f"{username}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("Login unlocked: %s") % username, messages.SUCCESS)
+
+    @action(
+        description=_("Unlock the selected addresses (all accounts)"),
+        permissions=["unlock_address"],
+    )
+    def unlock_addresses(self, request, queryset):
+        for ip in sorted({ip for ip in queryset.values_list("ip_address", flat=True) if ip}):
+            login_unlock_address(actor=request.user, ip_address=ip)
+            self.message_user(request, _("Address unlocked: %s") % ip, messages.SUCCESS)

@@ -1,5 +1,5 @@
-"""Login forms shared by the portal (/masuk/) and the desk (/desk/login/): both lock a
-(username, client IP) pair out after repeated failures (docs/adr/0050-login-lockout.md)."""
+"""Login forms shared by the portal (/masuk/) and the desk (/desk/login/): django-axes counts the
+failures and both forms show one lockout message (docs/adr/0090-lockout-on-axes.md)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,10 @@ MSG_LOCKED = _(
 
 
 class LockoutMixin:
-    """For an AuthenticationForm: refuse a locked pair before checking the password, count
-    wrong passwords, and clear the count after a successful login."""
+    """For an AuthenticationForm: refuse a locked-out login before checking the password (even
+    the right one), with the lockout message also on the failure that spends a budget. Axes
+    counts the failures (through Django's ``user_login_failed`` signal) and clears the
+    (account, address) count after a successful login."""
 
     def _locked(self):
         return ValidationError(
@@ -26,19 +28,14 @@ class LockoutMixin:
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        ip = lockout.client_ip(self.request)
-        if username and lockout.is_locked(username, ip):
+        if username and self.request is not None and lockout.is_locked(self.request, username):
             raise self._locked()
         try:
-            cleaned = super().clean()
+            return super().clean()
         except ValidationError as exc:
-            if username and getattr(exc, "code", None) == "invalid_login":
-                failures = lockout.register_failure(username, ip)
-                if failures >= lockout.max_failures():
-                    raise self._locked() from exc
+            if getattr(self.request, "axes_locked_out", False):
+                raise self._locked() from exc
             raise
-        lockout.clear_failures(username, ip)
-        return cleaned
 
 
 class DeskLoginForm(LockoutMixin, UnfoldAuthenticationForm):

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,3 +16,17 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class LoginLockout(AccessAttempt):
+    """Failed logins counted by django-axes, as the desk shows them to whoever may unlock them
+    (``accounts.services.login_unlock``). No table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.username or '-'} · {self.ip_address or '-'}"

@@ -1,5 +1,8 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ebakul.core.errors import PermissionDeniedError
 
 from . import roles
 
@@ -23,6 +26,7 @@ ROLE_PERMISSIONS = {
         "add_exemption",
     ],
     roles.UNIT_OPERATOR: [
+        "view_loginlockout",
         "view_employee",
         "view_workunit",
         "view_employeeclass",
@@ -107,3 +111,58 @@ def user_sync_desk_access(*, user, actor=None):
         user.is_staff = wanted
         user.save(update_fields=["is_staff"])
     return user
+
+
+# --- Login lockout (django-axes) -----------------------------------------------------------
+
+MSG_UNLOCK_NOT_ALLOWED = _("You may only unlock the logins of employees of your own work units.")
+MSG_UNLOCK_ADDRESS_NOT_ALLOWED = _("Only an eBakul administrator may unlock an address.")
+
+
+def _audit(*, actor, user, message: str) -> None:
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[user],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
+@transaction.atomic
+def login_unlock(*, actor, username: str) -> int:
+    """Clear every failed login of one account (all addresses). An administrator may unlock any
+    account, an OPD operator only those of the employees of their units. Audited in the desk's
+    log (on the user) and on the ``ebakul.security`` logger. Returns the rows removed."""
+    from axes.models import AccessAttempt
+
+    from .lockout import normalise_username, security_log
+    from .models import User
+    from .selectors import unlockable_usernames
+
+    key = normalise_username(username)
+    allowed = unlockable_usernames(actor)
+    if not key or (allowed is not None and not allowed.filter(login=key).exists()):
+        raise PermissionDeniedError(MSG_UNLOCK_NOT_ALLOWED)
+    removed, _detail = AccessAttempt.objects.filter(username=key).delete()
+    for user in User.objects.filter(username__iexact=key):
+        _audit(actor=actor, user=user, message=f"Login unlocked ({removed} failed-login rows)")
+    security_log.info("login unlocked: username=%s by=%s rows=%s", key, actor.pk, removed)
+    return removed
+
+
+@transaction.atomic
+def login_unlock_address(*, actor, ip_address: str) -> int:
+    """Clear every failed login from one address (administrators only)."""
+    from axes.models import AccessAttempt
+
+    from .lockout import security_log
+    from .selectors import can_unlock_any
+
+    if not can_unlock_any(actor):
+        raise PermissionDeniedError(MSG_UNLOCK_ADDRESS_NOT_ALLOWED)
+    removed, _detail = AccessAttempt.objects.filter(ip_address=ip_address).delete()
+    security_log.info("login address unlocked: ip=%s by=%s rows=%s", ip_address, actor.pk, removed)
+    return removed

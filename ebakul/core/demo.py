@@ -137,6 +137,53 @@ def demo_exists() -> bool:
     return demo_employees().exists()
 
 
+# --- Only on a demo database (docs/adr/0092-demo-database-mark.md) ---------------------------
+MSG_NOT_A_DEMO_DATABASE = (
+    "This database is not marked as a demo database. seed_demo creates accounts that share a "
+    "password printed on screen, so it only writes to a database made for the demo: `make demo` "
+    "(scripts/demo.sh) makes one; for another new, empty database run "
+    "`manage.py mark_demo_database` first. Never mark a production database."
+)
+
+
+class NotADemoDatabase(Exception):
+    pass
+
+
+def is_demo_database() -> bool:
+    from ebakul.core.models import DemoDatabase
+
+    return DemoDatabase.objects.exists()
+
+
+def require_demo_database() -> None:
+    if not is_demo_database():
+        raise NotADemoDatabase(MSG_NOT_A_DEMO_DATABASE)
+
+
+def mark_demo_database(note: str = "") -> bool:
+    """Mark this database as a demo one. Refused with the production settings, and when it holds
+    employees, merchants or purchases that are not demo rows. Returns False if already marked."""
+    from ebakul.core.models import DemoDatabase
+
+    if getattr(settings, "EBAKUL_PRODUCTION", False):
+        raise NotADemoDatabase("Refused: these are the production settings.")
+    if is_demo_database():
+        return False
+    foreign = (
+        Employee.objects.exclude(pk__in=demo_employees().values("pk")).exists()
+        or UmkmMerchant.objects.exclude(pk__in=demo_merchants().values("pk")).exists()
+        or Purchase.objects.exclude(pk__in=demo_purchases().values("pk")).exists()
+    )
+    if foreign:
+        raise NotADemoDatabase(
+            "Refused: this database holds employees, merchants or purchases that are not demo "
+            "data; it is not a demo database."
+        )
+    DemoDatabase.objects.create(note=note[:200])
+    return True
+
+
 # --- Small helpers --------------------------------------------------------------------------
 def _demo_modules() -> Iterator[tuple[str, object]]:
     for config in apps.get_app_configs():
@@ -207,7 +254,9 @@ def seed_all(
     log: Callable[[str], None] = print,
     now: dt.datetime | None = None,
 ) -> DemoContext:
-    """Build the whole demo data set in one transaction and return its context."""
+    """Build the whole demo data set in one transaction and return its context. Only on a
+    database marked as a demo one."""
+    require_demo_database()
     from ebakul.core import demo_people as build_people
     from ebakul.core import demo_purchases as build_purchases
 
@@ -288,7 +337,9 @@ def demo_logins() -> list[DemoLogin]:
 
 # --- Reset ----------------------------------------------------------------------------------
 def reset_all(log: Callable[[str], None] = print) -> None:
-    """Delete the demo rows (and their receipt files). Other rows are left alone."""
+    """Delete the demo rows (and their receipt files). Other rows are left alone. Only on a
+    database marked as a demo one."""
+    require_demo_database()
     for _label, module in reversed(list(_demo_modules())):
         if hasattr(module, "reset"):
             module.reset(log)

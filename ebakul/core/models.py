@@ -62,3 +62,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DemoDatabase(models.Model):
+    """Present only in a database made for the demo (``manage.py mark_demo_database``, run by
+    scripts/demo.sh on a fresh database). ``seed_demo`` refuses to write anywhere else: its
+    accounts share a password printed on screen (docs/adr/0092-demo-database-mark.md)."""
+
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("demo database mark")
+        verbose_name_plural = _("demo database marks")
+
+    def __str__(self):
+        return f"demo database since {self.marked_at:%Y-%m-%d}"

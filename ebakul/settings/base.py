@@ -4,10 +4,14 @@ With no configuration at all the project runs on the embedded default: SQLite in
 Celery tasks executed eagerly and an in-memory cache (see docs/adr/0002-embedded-default.md).
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.navigation import SIDEBAR
@@ -50,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "ebakul.core",
     "ebakul.accounts",
     "ebakul.merchants",
@@ -64,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ebakul.core.csp.AreaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ebakul.core.middleware.IndonesianFirstMiddleware",
@@ -77,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns axes' lockout flag into a response (ours keeps the login form's own page).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ebakul.urls"
@@ -156,6 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "ebakul.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/masuk/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/masuk/"
@@ -191,6 +205,17 @@ FILE_UPLOAD_HANDLERS = [
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+
+# The public address of the site (scheme://host[:port]). Links in e-mails (password reset) are
+# built from it, never from the request's Host header; production requires it.
+EBAKUL_SITE_URL = os.environ.get("EBAKUL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+USE_X_FORWARDED_HOST = False
 
 # --- Spreadsheet exports ---------------------------------------------------------------------
 # django-import-export's own formula escaping only strips a leading "=" and turns numbers into
@@ -254,7 +279,76 @@ EBAKUL = {
     # Checks a draft purchase's period must pass, called as check(period=...): the purchases
     # app imports no app above it, so compliance's locked-period rule is registered here.
     "PURCHASE_DATE_CHECKS": ("ebakul.compliance.services.assert_purchase_period_open",),
+    # Login lockout budgets, failures within LOGIN_LOCKOUT_SECONDS (docs/adr/0090).
+    "LOGIN_MAX_FAILURES": int(os.environ.get("EBAKUL_LOGIN_MAX_FAILURES", 5)),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("EBAKUL_LOGIN_MAX_PER_ADDRESS", 20)),
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("EBAKUL_LOGIN_MAX_PER_ACCOUNT", 30)),
+    "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("EBAKUL_LOGIN_LOCKOUT_SECONDS", 15 * 60)),
 }
+
+# --- Content Security Policy (django-csp, docs/adr/0093-content-security-policy.md) ----------
+# Strict everywhere: nothing from other origins, no inline script without the request's nonce
+# (``{{ request.csp_nonce }}``), no inline <style> element; style attributes are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Areas whose code needs more, by path prefix: the directives replaced there.
+EBAKUL_CSP_AREAS = [
+    (
+        # The desk and the pages drawn in its frame (django-unfold: Alpine.js, htmx, inline
+        # <style> elements).
+        ("/desk/", "/reports/", "/workflow/", "/compliance/"),
+        {"script-src": [SELF, NONCE, UNSAFE_EVAL], "style-src": [SELF, UNSAFE_INLINE]},
+    ),
+    (
+        # Swagger UI and Redoc (local files from drf-spectacular-sidecar).
+        ("/api/v1/docs/",),
+        {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]},
+    ),
+]
+
+# --- Login lockout (django-axes, docs/adr/0090-lockout-on-axes.md) -------------------------
+# Reverse proxies in front of the application (each appends to X-Forwarded-For). With none
+# (the default) the client is REMOTE_ADDR and the header is ignored; with some, the header is
+# read only on requests whose REMOTE_ADDR is in EBAKUL_TRUSTED_PROXIES (IPs or CIDRs).
+EBAKUL_TRUSTED_PROXY_COUNT = int(os.environ.get("EBAKUL_TRUSTED_PROXY_COUNT", 0))
+EBAKUL_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("EBAKUL_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+for _proxy in EBAKUL_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"EBAKUL_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from exc
+AXES_HANDLER = "ebakul.accounts.lockout.BudgetDatabaseHandler"
+# Three separate budgets: (account, address), address, account — see ebakul/accounts/lockout.py.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"], ["username"]]
+AXES_FAILURE_LIMIT = EBAKUL["LOGIN_MAX_FAILURES"]
+AXES_COOLOFF_TIME = timedelta(seconds=EBAKUL["LOGIN_LOCKOUT_SECONDS"])
+AXES_USERNAME_CALLABLE = "ebakul.accounts.lockout.username_key"
+AXES_CLIENT_IP_CALLABLE = "ebakul.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "ebakul.accounts.lockout.lockout_response"
+# Attempts refused during a lockout are not counted again (they would stretch it forever and
+# let one address spend an account's budget); a success clears only (account, address).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False  # the desk has its own page (accounts.LoginLockout)
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data, no use yet)
+AXES_VERBOSE = False  # our own line on ebakul.security says what matters (lockout.log_lockout)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ def sqlite_demo(tmp_path_factory):
     for args in (
         ("migrate", "-v0"),
         ("setup_reference",),
+        ("mark_demo_database",),
         ("seed_demo", "--employees", "40", "--merchants", "12"),
     ):
         result = manage(data_dir, *args)

@@ -25,6 +25,10 @@ DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "rahasia-123"
 
 
+# The ``browser`` and ``open_page`` fixtures are in tests/conftest.py: one Playwright session for
+# every folder with browser tests (e2e, security); two would clash in one process.
+
+
 def shot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

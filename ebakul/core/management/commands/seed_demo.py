@@ -1,7 +1,7 @@
 import sys
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ebakul.core import demo
 
@@ -32,6 +32,8 @@ class Command(BaseCommand):
         if opts["logins"]:
             self._print_logins()
             return
+        if not demo.is_demo_database():
+            raise CommandError(demo.MSG_NOT_A_DEMO_DATABASE)
         if opts["reset"]:
             demo.reset_all(log=self.stdout.write)
         elif demo.demo_exists():
