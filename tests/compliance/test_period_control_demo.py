@@ -14,6 +14,7 @@ def test_demo_last_closed_month_is_in_its_appeal_window_with_a_pending_appeal(re
     # The 20th: the previous month's appeal close (the 12th) has passed, so it must be extended.
     day = period_first_day(current_period()).replace(day=20)
     with clock.travel(dt.datetime.combine(day, dt.time(12), tzinfo=WIB)):
+        demo.mark_demo_database(note="tests")
         ctx = demo.seed_all(employees=30, merchants=10, log=lambda _m: None)
         now = ctx.now
     current = ctx.periods[-1]

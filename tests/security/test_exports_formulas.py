@@ -11,11 +11,11 @@ from rest_framework.test import APIClient
 
 from ebakul.api.models import SCOPE_READ, SCOPE_WRITE
 from ebakul.api.services import api_key_create, integration_client_create
-from ebakul.compliance import services as csv_services
 from ebakul.core.identifiers import make_nip
 from ebakul.core.periods import WIB, current_period, period_first_day
 from ebakul.core.spreadsheet import safe_cell
 from ebakul.employees.models import Employee
+from tests import clock
 from tests.factories import PurchaseFactory, verified_merchant
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +85,8 @@ def attacker(api):
         status="verified",
         purchased_at=_noon(period),
     )
-    csv_services.compute_period(period=period, actor=None)
-    csv_services.lock_period(period=period, actor=None)  # the register lists final deductions
+    clock.compute_period(period=period, actor=None)
+    clock.lock_period(period=period, actor=None)  # the register lists final deductions
     return employee
 
 

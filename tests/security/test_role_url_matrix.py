@@ -84,6 +84,10 @@ DESK_MODELS: dict[str, Desk] = {
     "core.documentsequence": Desk(**READ_ONLY, simple_history=False),
     "core.notification": Desk(**READ_ONLY, simple_history=False),
     "auth.group": Desk(simple_history=False),
+    # Failed logins (django-axes, ADR 0090): operators see their units' employees only.
+    "accounts.loginlockout": Desk(
+        view={OPR, ADM, SU}, **READ_ONLY, out={OPR}, simple_history=False
+    ),
     "accounts.user": Desk(
         simple_history=False,
         extra={"<id>/password/": lambda r: OK if r in ADMINS else DENIED},
@@ -373,6 +377,7 @@ def _build_world() -> World:
         SolarSchedule,
     )
 
+    from ebakul.accounts.models import LoginLockout
     from ebakul.api.services import api_key_create, integration_client_create
     from ebakul.compliance.models import (
         Appeal,
@@ -479,6 +484,16 @@ def _build_world() -> World:
         "core.notification": notification,
         "auth.group": Group.objects.get(name=roles.EMPLOYEE),
         "accounts.user": other_user,
+        "accounts.loginlockout": LoginLockout.objects.create(
+            username=other.nip,
+            ip_address="127.0.0.9",
+            user_agent="matriks",
+            http_accept="*/*",
+            path_info="/masuk/",
+            get_data="",
+            post_data="",
+            failures_since_start=1,
+        ),
         "workflow.workflowdefinition": WorkflowDefinition.objects.first(),
         "workflow.workflowtransition": WorkflowTransition.objects.first(),
         "workflow.verifierscope": VerifierScope.objects.create(user=verifier2, work_unit=bpkad),

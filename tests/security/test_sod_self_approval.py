@@ -249,8 +249,8 @@ def test_nobody_decides_their_own_appeal(client, cast, admin_user):
     own = Appeal.objects.create(employee=admin_user.employee, period="2026-01", reason="Cuti")
     client.force_login(admin_user)
     response = client.post(
-        reverse("admin:compliance_appeal_changelist"),
-        {"action": "accept_action", "_selected_action": [own.pk]},
+        reverse("admin:compliance_appeal_change", args=[own.pk]),
+        {"decision": "accept", "note": "ok", "remedy": "reduction", "amount": 1000, "reason": "x"},
         follow=True,
     )
     assert SELF in response.content.decode()

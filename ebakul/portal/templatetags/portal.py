@@ -12,6 +12,10 @@ _LABELS = {"purchase": PurchaseStatus, "merchant": MerchantStatus}
 
 @register.filter
 def rupiah(value):
+    # A missing value (a template variable that does not resolve is "") reads as "-", never
+    # a server error.
+    if value in (None, ""):
+        return "-"
     return format_rupiah(value)
 
 
