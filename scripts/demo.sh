@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 unset DATABASE_URL REDIS_URL
 export DJANGO_SETTINGS_MODULE=ebakul.settings.local
+# The demo is shown to people and probed like a real site: no debug pages (tracebacks, the URL
+# list on a 404) unless asked for with EBAKUL_DEMO_DEBUG=1.
+export DJANGO_DEBUG=${EBAKUL_DEMO_DEBUG:-0}
 .venv/bin/python manage.py migrate -v0
 .venv/bin/python manage.py setup_reference
 # seed_demo writes only to a database marked as a demo one (docs/adr/0092); this one is ours.

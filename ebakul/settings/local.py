@@ -1,10 +1,23 @@
 """Local development and the demo: the embedded default unless the environment says otherwise."""
 
+import secrets
+
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import DATA_DIR, SECRET_KEY, env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# A development-only key, generated per checkout would be nicer, but the demo must start with
-# nothing configured; it is never used by production.py.
-SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-not-for-production"
+
+
+def _local_secret_key() -> str:
+    """A key of this checkout's own, made once and kept in the data folder (never in the
+    repository): signed links and tokens of one demo cannot be forged from the public code."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = SECRET_KEY or _local_secret_key()
 ALLOWED_HOSTS = ["*"]
