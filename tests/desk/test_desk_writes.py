@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from ebakul.core.admin_base import desk_has_permission  # noqa: F401  (import check)
+from ebakul.accounts.desk import desk_has_permission  # noqa: F401  (import check)
 from ebakul.core.errors import DomainError
 from ebakul.core.identifiers import make_nib, make_nik, make_nip
 from ebakul.core.models import DocumentSequence
