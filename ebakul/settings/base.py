@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ebakul.reports",
     "ebakul.portal",
     "ebakul.api",
+    # The demo data set: the top layer, imports everything (docs/adr/0122).
+    "ebakul.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Demo people: merchants, employees and the desk accounts (see ``ebakul.core.demo``)."""
+"""Demo people: merchants, employees and the desk accounts (see ``ebakul.demo.seeder``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 
 from ebakul.accounts import roles
 from ebakul.accounts.models import User
-from ebakul.core import demo_names as names
-from ebakul.core.demo import (
+from ebakul.core.periods import WIB, period_bounds
+from ebakul.demo import names
+from ebakul.demo.seeder import (
     BATCH,
     DEMO_EMAIL_DOMAIN,
     DEMO_NIB_PREFIX,
@@ -26,7 +27,6 @@ from ebakul.core.demo import (
     weighted,
     with_history,
 )
-from ebakul.core.periods import WIB, period_bounds
 from ebakul.employees.models import Employee, EmployeeClass, UnitOperator, WorkUnit
 from ebakul.merchants.models import Kecamatan, MerchantCategory, MerchantStatus, UmkmMerchant
 from ebakul.merchants.services import merchant_status_changed

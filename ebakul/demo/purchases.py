@@ -1,4 +1,4 @@
-"""Demo purchases with their receipt images (see ``ebakul.core.demo``)."""
+"""Demo purchases with their receipt images (see ``ebakul.demo.seeder``)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image, ImageDraw, ImageFont
 
-from ebakul.core import demo_names as names
-from ebakul.core.demo import (
+from ebakul.core.money import format_rupiah
+from ebakul.core.periods import WIB, period_bounds, period_of
+from ebakul.demo import names
+from ebakul.demo.seeder import (
     BATCH,
     FLOOR,
     RATE,
@@ -24,8 +26,6 @@ from ebakul.core.demo import (
     weighted,
     with_history,
 )
-from ebakul.core.money import format_rupiah
-from ebakul.core.periods import WIB, period_bounds, period_of
 from ebakul.purchases.models import PaymentMethod, Purchase, PurchaseStatus
 
 _FONT = None
