@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 
@@ -28,7 +29,13 @@ from ebakul.demo.seeder import (
     with_history,
 )
 from ebakul.employees.models import Employee, EmployeeClass, UnitOperator, WorkUnit
-from ebakul.merchants.models import Kecamatan, MerchantCategory, MerchantStatus, UmkmMerchant
+from ebakul.merchants.models import (
+    ChainDenyEntry,
+    Kecamatan,
+    MerchantCategory,
+    MerchantStatus,
+    UmkmMerchant,
+)
 from ebakul.merchants.services import merchant_status_changed
 
 
@@ -63,26 +70,50 @@ def _bulk_users(rows: list[dict], password_hash: str, group: Group) -> list[User
     return users
 
 
-def seed_merchants(ctx: DemoContext, count: int, password_hash: str, groups) -> None:
-    rng, anchor = ctx.rng, ctx.today_start
-    window_start = period_bounds(ctx.periods[0])[0]
+@dataclass
+class _MerchantPools:
+    """What every fabricated merchant draws from."""
+
+    window_start: dt.datetime
+    kecamatan: list
+    kec_no: dict
+    kec_cum: list[float]
+    categories: dict
+    cat_codes: list[str]
+    cat_cum: list[float]
+    deny: list[str]
+    taken_nib: set[str]
+
+
+def _merchant_pools(ctx: DemoContext) -> _MerchantPools:
     kecamatan = list(Kecamatan.objects.order_by("name"))
-    kec_no = {k.pk: i + 1 for i, k in enumerate(kecamatan)}
-    kec_cum = list(
-        itertools.accumulate(
-            names.KECAMATAN_WEIGHTS.get(k.name, names.KECAMATAN_WEIGHT_DEFAULT) for k in kecamatan
-        )
-    )
     categories = {c.code: c for c in MerchantCategory.objects.filter(code__in=names.ITEMS)}
     cat_codes = [c for c in names.CATEGORY_WEIGHTS if c in categories]
-    cat_cum = list(itertools.accumulate(names.CATEGORY_WEIGHTS[c] for c in cat_codes))
-    deny = [c.casefold() for c in _chain_names()]
-    taken_nib = set(
-        UmkmMerchant.objects.filter(nib__startswith=DEMO_NIB_PREFIX).values_list("nib", flat=True)
+    return _MerchantPools(
+        window_start=period_bounds(ctx.periods[0])[0],
+        kecamatan=kecamatan,
+        kec_no={k.pk: i + 1 for i, k in enumerate(kecamatan)},
+        kec_cum=list(
+            itertools.accumulate(
+                names.KECAMATAN_WEIGHTS.get(k.name, names.KECAMATAN_WEIGHT_DEFAULT)
+                for k in kecamatan
+            )
+        ),
+        categories=categories,
+        cat_codes=cat_codes,
+        cat_cum=list(itertools.accumulate(names.CATEGORY_WEIGHTS[c] for c in cat_codes)),
+        deny=[c.casefold() for c in _chain_names()],
+        taken_nib=set(
+            UmkmMerchant.objects.filter(nib__startswith=DEMO_NIB_PREFIX).values_list(
+                "nib", flat=True
+            )
+        ),
     )
 
-    # Statuses in fixed proportions (at least one of each common kind), shuffled; the first
-    # merchant is always verified: it is the printed Pelaku Usaha login.
+
+def _merchant_plan(rng, count: int) -> list[str]:
+    """Statuses in fixed proportions (at least one of each common kind), shuffled; the first
+    merchant is always verified: it is the printed Pelaku Usaha login."""
     retail = 2 if count >= 20 else (1 if count >= 8 else 0)
     plan = (
         [MerchantStatus.SUBMITTED] * max(1, round(0.07 * count))
@@ -96,79 +127,102 @@ def seed_merchants(ctx: DemoContext, count: int, password_hash: str, groups) -> 
     plan += [MerchantStatus.VERIFIED] * (count - 1 - len(plan))
     rng.shuffle(plan)
     plan.insert(0, MerchantStatus.VERIFIED)
+    return plan[:count]
 
-    objs, windows = [], []
-    for i, kind in enumerate(plan[:count]):
-        kec = kecamatan[i] if i < len(kecamatan) else weighted(rng, kecamatan, kec_cum)
-        if i == 0:
-            kec = next((k for k in kecamatan if k.name == "Bojonegoro"), kec)
-        code = "makanan-minuman" if i == 0 else weighted(rng, cat_codes, cat_cum)
-        owner, gender = person(rng)
-        first = owner.split()[0]
-        nick = f"{'Pak' if gender == 1 else 'Bu'} {first}"
-        while True:
-            template = rng.choice(
-                names.MODERN_RETAIL_NAMES if kind == "retail" else names.SHOP_TEMPLATES[code]
-            )
-            business = template.format(nick=nick, word=rng.choice(names.SHOP_WORDS))
-            if not any(d in business.casefold() for d in deny):
-                break
-        if i == 0:
-            business = f"Warung Makan {nick}"
-        while True:
-            nib = f"{DEMO_NIB_PREFIX}{rng.randint(0, 10**9 - 1):09d}"
-            if nib not in taken_nib:
-                taken_nib.add(nib)
-                break
-        has_coords, has_qris = rng.random() < 0.8, rng.random() < 0.55
-        lat = -7.15 + (kec_no[kec.pk] % 7 - 3) * 0.07 + rng.uniform(-0.02, 0.02)
-        lng = 111.88 + (kec_no[kec.pk] // 7 - 2) * 0.12 + rng.uniform(-0.02, 0.02)
-        verified_from = verified_until = None
-        note = ""
-        if kind in (MerchantStatus.VERIFIED, MerchantStatus.SUSPENDED):
-            if i == 0 or rng.random() < 0.85:
-                verified_from = window_start - dt.timedelta(days=rng.uniform(10, 400))
-            else:  # verified while the demo months ran: earlier purchases there do not exist
-                verified_from = between(
-                    rng, window_start, window_start + (anchor - window_start) / 2
-                )
-            created = verified_from - dt.timedelta(days=rng.uniform(1, 14))
-            if kind == MerchantStatus.SUSPENDED:
-                verified_until = between(rng, max(verified_from, window_start), anchor)
-                note = "Ditangguhkan: tempat usaha tutup saat pemeriksaan."
-        else:
-            created = anchor - dt.timedelta(days=rng.uniform(1, 60))
-            note = {
-                MerchantStatus.REJECTED: names.MERCHANT_REJECT_NOTE,
-                MerchantStatus.NEEDS_FIX: names.MERCHANT_FIX_NOTE,
-                "retail": names.MODERN_RETAIL_NOTE,
-            }.get(kind, "")
-        status = MerchantStatus.REJECTED if kind == "retail" else kind
-        merchant = UmkmMerchant(
-            business_name=business[:150],
-            owner_name=owner,
-            owner_nik=_nik(rng, kecamatan_no=kec_no[kec.pk], female=gender == 2),
-            nib=nib,
-            category=categories[code],
-            scale="ultra_micro" if rng.random() < 0.65 else "micro",
-            kecamatan=kec,
-            village=rng.choice(names.VILLAGES),
-            address=f"Jl. {rng.choice(names.STREETS)} No. {rng.randint(1, 250)}, "
-            f"RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 6):02d}",
-            latitude=round(lat, 6) if has_coords else None,
-            longitude=round(lng, 6) if has_coords else None,
-            phone=f"08{rng.randint(10**9, 10**10 - 1)}",
-            qris_nmid=f"ID10{rng.randint(10**10, 10**11 - 1)}" if has_qris else "",
-            is_modern_retail=kind == "retail",
-            status=status,
-            status_note=note,
-            created_at=created,
-            updated_at=verified_until or verified_from or created,
+
+def _business_name(rng, pools: _MerchantPools, kind: str, code: str, nick: str) -> str:
+    """A name from the category's templates that no chain store on the deny list matches."""
+    while True:
+        template = rng.choice(
+            names.MODERN_RETAIL_NAMES if kind == "retail" else names.SHOP_TEMPLATES[code]
         )
-        objs.append(merchant)
-        windows.append((verified_from, verified_until))
+        business = template.format(nick=nick, word=rng.choice(names.SHOP_WORDS))
+        if not any(d in business.casefold() for d in pools.deny):
+            return business
 
-    # Document numbers in registration order, per year (EBK-UMKM-2025-00001).
+
+def _fresh_nib(rng, taken: set[str]) -> str:
+    while True:
+        nib = f"{DEMO_NIB_PREFIX}{rng.randint(0, 10**9 - 1):09d}"
+        if nib not in taken:
+            taken.add(nib)
+            return nib
+
+
+def _merchant_history(ctx: DemoContext, pools: _MerchantPools, i: int, kind: str):
+    """(created, verified from, verified until, status note) of the ``i``-th merchant."""
+    rng, anchor, window_start = ctx.rng, ctx.today_start, pools.window_start
+    if kind not in (MerchantStatus.VERIFIED, MerchantStatus.SUSPENDED):
+        note = {
+            MerchantStatus.REJECTED: names.MERCHANT_REJECT_NOTE,
+            MerchantStatus.NEEDS_FIX: names.MERCHANT_FIX_NOTE,
+            "retail": names.MODERN_RETAIL_NOTE,
+        }.get(kind, "")
+        return anchor - dt.timedelta(days=rng.uniform(1, 60)), None, None, note
+    if i == 0 or rng.random() < 0.85:
+        verified_from = window_start - dt.timedelta(days=rng.uniform(10, 400))
+    else:  # verified while the demo months ran: earlier purchases there do not exist
+        verified_from = between(rng, window_start, window_start + (anchor - window_start) / 2)
+    created = verified_from - dt.timedelta(days=rng.uniform(1, 14))
+    if kind != MerchantStatus.SUSPENDED:
+        return created, verified_from, None, ""
+    verified_until = between(rng, max(verified_from, window_start), anchor)
+    return (
+        created,
+        verified_from,
+        verified_until,
+        "Ditangguhkan: tempat usaha tutup saat pemeriksaan.",
+    )
+
+
+def _merchant_row(ctx: DemoContext, pools: _MerchantPools, i: int, kind: str):
+    """The ``i``-th fabricated merchant (unsaved) and its verification window. The draws from
+    ``ctx.rng`` keep their order: the same seed gives the same merchants."""
+    rng = ctx.rng
+    if i < len(pools.kecamatan):
+        kec = pools.kecamatan[i]
+    else:
+        kec = weighted(rng, pools.kecamatan, pools.kec_cum)
+    if i == 0:
+        kec = next((k for k in pools.kecamatan if k.name == "Bojonegoro"), kec)
+    code = "makanan-minuman" if i == 0 else weighted(rng, pools.cat_codes, pools.cat_cum)
+    owner, gender = person(rng)
+    nick = f"{'Pak' if gender == 1 else 'Bu'} {owner.split()[0]}"
+    business = _business_name(rng, pools, kind, code, nick)
+    if i == 0:
+        business = f"Warung Makan {nick}"
+    nib = _fresh_nib(rng, pools.taken_nib)
+    has_coords, has_qris = rng.random() < 0.8, rng.random() < 0.55
+    kec_no = pools.kec_no[kec.pk]
+    lat = -7.15 + (kec_no % 7 - 3) * 0.07 + rng.uniform(-0.02, 0.02)
+    lng = 111.88 + (kec_no // 7 - 2) * 0.12 + rng.uniform(-0.02, 0.02)
+    created, verified_from, verified_until, note = _merchant_history(ctx, pools, i, kind)
+    merchant = UmkmMerchant(
+        business_name=business[:150],
+        owner_name=owner,
+        owner_nik=_nik(rng, kecamatan_no=kec_no, female=gender == 2),
+        nib=nib,
+        category=pools.categories[code],
+        scale="ultra_micro" if rng.random() < 0.65 else "micro",
+        kecamatan=kec,
+        village=rng.choice(names.VILLAGES),
+        address=f"Jl. {rng.choice(names.STREETS)} No. {rng.randint(1, 250)}, "
+        f"RT {rng.randint(1, 12):02d}/RW {rng.randint(1, 6):02d}",
+        latitude=round(lat, 6) if has_coords else None,
+        longitude=round(lng, 6) if has_coords else None,
+        phone=f"08{rng.randint(10**9, 10**10 - 1)}",
+        qris_nmid=f"ID10{rng.randint(10**10, 10**11 - 1)}" if has_qris else "",
+        is_modern_retail=kind == "retail",
+        status=MerchantStatus.REJECTED if kind == "retail" else kind,
+        status_note=note,
+        created_at=created,
+        updated_at=verified_until or verified_from or created,
+    )
+    return merchant, (verified_from, verified_until)
+
+
+def _number_registrations(objs: list[UmkmMerchant]) -> None:
+    """Document numbers in registration order, per year (EBK-UMKM-2025-00001)."""
     order = sorted(range(len(objs)), key=lambda j: objs[j].created_at)
     for year, group in itertools.groupby(
         order, key=lambda j: objs[j].created_at.astimezone(WIB).year
@@ -178,23 +232,21 @@ def seed_merchants(ctx: DemoContext, count: int, password_hash: str, groups) -> 
         for n, j in enumerate(idx):
             objs[j].document_number = f"EBK-UMKM-{year}-{first + n:05d}"
 
-    users = _bulk_users(
-        [
-            {
-                "username": f"umkm{i + 1:04d}",
-                "email": f"umkm{i + 1:04d}@{DEMO_EMAIL_DOMAIN}",
-                "first_name": m.owner_name,
-                "date_joined": m.created_at,
-            }
-            for i, m in enumerate(objs)
-        ],
-        password_hash,
-        groups[roles.MERCHANT],
-    )
-    for merchant, user in zip(objs, users, strict=True):
-        merchant.user = user
-    objs = UmkmMerchant.objects.bulk_create(objs, batch_size=BATCH)
-    with_history(UmkmMerchant, objs)
+
+def _merchant_users(objs: list[UmkmMerchant], password_hash: str, group: Group) -> list[User]:
+    rows = [
+        {
+            "username": f"umkm{i + 1:04d}",
+            "email": f"umkm{i + 1:04d}@{DEMO_EMAIL_DOMAIN}",
+            "first_name": m.owner_name,
+            "date_joined": m.created_at,
+        }
+        for i, m in enumerate(objs)
+    ]
+    return _bulk_users(rows, password_hash, group)
+
+
+def _record_verification_spans(objs: list[UmkmMerchant], windows: list[tuple]) -> None:
     for merchant, (verified_from, verified_until) in zip(objs, windows, strict=True):
         merchant.demo_window = (verified_from, verified_until)
         if verified_from:
@@ -205,13 +257,26 @@ def seed_merchants(ctx: DemoContext, count: int, password_hash: str, groups) -> 
             merchant_status_changed(
                 merchant=merchant, old="verified", new=MerchantStatus.SUSPENDED, at=verified_until
             )
+
+
+def seed_merchants(ctx: DemoContext, count: int, password_hash: str, groups) -> None:
+    pools = _merchant_pools(ctx)
+    rows = [
+        _merchant_row(ctx, pools, i, kind) for i, kind in enumerate(_merchant_plan(ctx.rng, count))
+    ]
+    objs = [merchant for merchant, _window in rows]
+    _number_registrations(objs)
+    users = _merchant_users(objs, password_hash, groups[roles.MERCHANT])
+    for merchant, user in zip(objs, users, strict=True):
+        merchant.user = user
+    objs = UmkmMerchant.objects.bulk_create(objs, batch_size=BATCH)
+    with_history(UmkmMerchant, objs)
+    _record_verification_spans(objs, [window for _merchant, window in rows])
     ctx.merchants = objs
     ctx.users[roles.MERCHANT] = users
 
 
 def _chain_names() -> list[str]:
-    from ebakul.merchants.models import ChainDenyEntry
-
     return list(ChainDenyEntry.objects.values_list("name", flat=True))
 
 
