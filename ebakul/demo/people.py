@@ -280,72 +280,97 @@ def _chain_names() -> list[str]:
     return list(ChainDenyEntry.objects.values_list("name", flat=True))
 
 
-def seed_employees(ctx: DemoContext, count: int, password_hash: str, groups) -> None:
-    rng, now = ctx.rng, ctx.now
-    today = now.astimezone(WIB).date()
+@dataclass
+class _EmployeePools:
+    """What every fabricated employee draws from."""
+
+    today: dt.date
+    units: list
+    unit_cum: list[float]
+    classes: dict
+    class_nos: list[int]
+    cum_pns: list[float]
+    cum_pppk: list[float]
+    kecamatan: list
+    taken: set[str]
+
+
+def _employee_pools(ctx: DemoContext) -> _EmployeePools:
     units = list(WorkUnit.objects.filter(active=True).select_related("kecamatan").order_by("code"))
-    unit_cum = list(
-        itertools.accumulate(
-            names.UNIT_WEIGHTS.get(u.code, names.UNIT_WEIGHT_DEFAULT) for u in units
-        )
-    )
     classes = {c.number: c for c in EmployeeClass.objects.all()}
     class_nos = [n for n in range(1, 16) if n in classes]
-    cum_pns = list(itertools.accumulate(names.CLASS_WEIGHTS_PNS[n - 1] for n in class_nos))
-    cum_pppk = list(itertools.accumulate(names.CLASS_WEIGHTS_PPPK[n - 1] for n in class_nos))
-    kecamatan = list(Kecamatan.objects.order_by("name"))
-    taken = set(Employee.objects.values_list("nip", flat=True))
-
-    objs = []
-    for i in range(count):
-        emp_type = "PNS" if i == 0 or rng.random() < 0.46 else "PPPK"
-        cls_no = weighted(rng, class_nos, cum_pns if emp_type == "PNS" else cum_pppk)
-        unit = weighted(rng, units, unit_cum)
-        if i == 0:  # the printed Pegawai login: a mid-class PNS in the operator's unit
-            unit = next((u for u in units if u.code == OPERATOR_UNIT), unit)
-            cls_no = 9 if 9 in classes else cls_no
-        name, gender = person(rng)
-        if rng.random() < 0.45:
-            name = f"{name}, {rng.choice(names.DEGREES)}"
-        age = min(58, max(21, int(rng.gauss(25 + cls_no * 1.6, 5))))
-        birth = dt.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
-        nip = _nip(
-            rng, employee_type=emp_type, gender=gender, birth=birth, today=today, taken=taken
-        )
-        ceiling = classes[cls_no].default_tpp_ceiling
-        own_ceiling = None
-        if rng.random() < 0.25:  # from e-TPP: an individual ceiling around the class default
-            own_ceiling = round(ceiling * rng.uniform(0.9, 1.15), -3)
-        home = unit.kecamatan if rng.random() < 0.6 and unit.kecamatan else rng.choice(kecamatan)
-        created = dt.datetime(int(nip[8:12]), int(nip[12:14]), 1, 8, tzinfo=WIB)
-        objs.append(
-            Employee(
-                nip=nip,
-                name=name,
-                employee_type=emp_type,
-                employee_class=classes[cls_no],
-                work_unit=unit,
-                tpp_ceiling=own_ceiling,
-                active_from=created.date(),
-                active=True,
-                home_kecamatan=home,
-                created_at=created,
-                updated_at=created,
+    return _EmployeePools(
+        today=ctx.now.astimezone(WIB).date(),
+        units=units,
+        unit_cum=list(
+            itertools.accumulate(
+                names.UNIT_WEIGHTS.get(u.code, names.UNIT_WEIGHT_DEFAULT) for u in units
             )
-        )
-    users = _bulk_users(
-        [
-            {
-                "username": e.nip,
-                "email": f"{e.nip}@{DEMO_EMAIL_DOMAIN}",
-                "first_name": e.name[:150],
-                "date_joined": e.created_at,
-            }
-            for e in objs
-        ],
-        password_hash,
-        groups[roles.EMPLOYEE],
+        ),
+        classes=classes,
+        class_nos=class_nos,
+        cum_pns=list(itertools.accumulate(names.CLASS_WEIGHTS_PNS[n - 1] for n in class_nos)),
+        cum_pppk=list(itertools.accumulate(names.CLASS_WEIGHTS_PPPK[n - 1] for n in class_nos)),
+        kecamatan=list(Kecamatan.objects.order_by("name")),
+        taken=set(Employee.objects.values_list("nip", flat=True)),
     )
+
+
+def _employee_row(rng, pools: _EmployeePools, i: int) -> Employee:
+    """The ``i``-th fabricated employee (unsaved); the draws keep their order."""
+    emp_type = "PNS" if i == 0 or rng.random() < 0.46 else "PPPK"
+    cls_no = weighted(rng, pools.class_nos, pools.cum_pns if emp_type == "PNS" else pools.cum_pppk)
+    unit = weighted(rng, pools.units, pools.unit_cum)
+    if i == 0:  # the printed Pegawai login: a mid-class PNS in the operator's unit
+        unit = next((u for u in pools.units if u.code == OPERATOR_UNIT), unit)
+        cls_no = 9 if 9 in pools.classes else cls_no
+    name, gender = person(rng)
+    if rng.random() < 0.45:
+        name = f"{name}, {rng.choice(names.DEGREES)}"
+    today = pools.today
+    age = min(58, max(21, int(rng.gauss(25 + cls_no * 1.6, 5))))
+    birth = dt.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
+    nip = _nip(
+        rng, employee_type=emp_type, gender=gender, birth=birth, today=today, taken=pools.taken
+    )
+    ceiling = pools.classes[cls_no].default_tpp_ceiling
+    own_ceiling = None
+    if rng.random() < 0.25:  # from e-TPP: an individual ceiling around the class default
+        own_ceiling = round(ceiling * rng.uniform(0.9, 1.15), -3)
+    home = unit.kecamatan if rng.random() < 0.6 and unit.kecamatan else rng.choice(pools.kecamatan)
+    created = dt.datetime(int(nip[8:12]), int(nip[12:14]), 1, 8, tzinfo=WIB)
+    return Employee(
+        nip=nip,
+        name=name,
+        employee_type=emp_type,
+        employee_class=pools.classes[cls_no],
+        work_unit=unit,
+        tpp_ceiling=own_ceiling,
+        active_from=created.date(),
+        active=True,
+        home_kecamatan=home,
+        created_at=created,
+        updated_at=created,
+    )
+
+
+def _employee_users(objs: list[Employee], password_hash: str, group: Group) -> list[User]:
+    rows = [
+        {
+            "username": e.nip,
+            "email": f"{e.nip}@{DEMO_EMAIL_DOMAIN}",
+            "first_name": e.name[:150],
+            "date_joined": e.created_at,
+        }
+        for e in objs
+    ]
+    return _bulk_users(rows, password_hash, group)
+
+
+def seed_employees(ctx: DemoContext, count: int, password_hash: str, groups) -> None:
+    pools = _employee_pools(ctx)
+    objs = [_employee_row(ctx.rng, pools, i) for i in range(count)]
+    users = _employee_users(objs, password_hash, groups[roles.EMPLOYEE])
     for employee, user in zip(objs, users, strict=True):
         employee.user = user
     objs = Employee.objects.bulk_create(objs, batch_size=BATCH)
