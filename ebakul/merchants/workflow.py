@@ -6,6 +6,7 @@ from ebakul.workflow.models import DocumentType, OwnerRule
 from ebakul.workflow.registry import DocumentSpec
 
 from .models import UmkmMerchant
+from .services import merchant_status_changed
 
 
 def portal_url(name: str, *args) -> str:
@@ -39,8 +40,6 @@ def _owner_user_id(merchant, rule: str) -> int | None:
 
 
 def _status_changed(merchant, *, old: str, new: str, at) -> None:
-    from .services import merchant_status_changed
-
     merchant_status_changed(merchant=merchant, old=old, new=new, at=at)
 
 
