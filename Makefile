@@ -15,9 +15,12 @@ run:
 setup:
 	scripts/bootstrap.sh
 
+# Ruff, the layers contract (import-linter, pyproject.toml; docs/architecture.md) and the
+# deployment checklist.
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 	scripts/check-deploy.sh
 
 format:

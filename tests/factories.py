@@ -10,10 +10,10 @@ from django.utils import timezone
 from ebakul.accounts import roles
 from ebakul.accounts.models import User
 from ebakul.core.identifiers import make_nib, make_nik, make_nip
-from ebakul.core.testing.images import receipt_upload
 from ebakul.employees.models import Employee, EmployeeClass, WorkUnit
 from ebakul.merchants.models import Kecamatan, MerchantCategory, MerchantStatus, UmkmMerchant
 from ebakul.purchases.models import Purchase
+from tests.testing.images import receipt_upload
 
 _counter = itertools.count(1)
 

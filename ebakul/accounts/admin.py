@@ -10,9 +10,13 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from ebakul.core.admin_base import DeskAdmin, ReadOnlyAdminMixin
 from ebakul.core.errors import DomainError
 
+from .desk import install_desk_permission
 from .models import LoginLockout, User
 from .selectors import can_unlock_any, login_failures_visible_to
 from .services import login_unlock, login_unlock_address, user_sync_desk_access
+
+# Only desk roles (and superusers) reach /desk/, whatever their is_staff flag says.
+install_desk_permission(admin.site)
 
 admin.site.unregister(Group)
 

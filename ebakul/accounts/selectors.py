@@ -1,7 +1,9 @@
 """Reads of the accounts app."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 
 from . import roles
 from .models import LoginLockout
@@ -11,22 +13,26 @@ def can_unlock_any(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or roles.is_admin(user)))
 
 
+# Filled by the employees app in its ``AppConfig.ready`` (accounts sits below employees and never
+# imports it): user -> the lower-cased usernames of the accounts of the operator's units.
+_operator_usernames: list[Callable] = []
+
+
+def register_operator_usernames(func: Callable) -> None:
+    _operator_usernames[:] = [func]
+
+
 def unlockable_usernames(user) -> QuerySet | None:
     """Lower-cased usernames whose failed logins ``user`` may see and clear: every one for an
     administrator (None), the accounts of the employees of their units for an OPD operator, no
     one for anybody else."""
-    from ebakul.employees.models import Employee
-    from ebakul.employees.selectors import operator_unit_ids
-
     if can_unlock_any(user):
         return None
     if user and user.is_authenticated and roles.has_role(user, roles.UNIT_OPERATOR):
-        return (
-            Employee.objects.filter(work_unit_id__in=operator_unit_ids(user), user__isnull=False)
-            .annotate(login=Lower("user__username"))
-            .values("login")
-        )
-    return Employee.objects.none().values("nip")
+        if not _operator_usernames:
+            raise ImproperlyConfigured("The employees app registered no operator_usernames.")
+        return _operator_usernames[0](user)
+    return LoginLockout.objects.none().values("username")
 
 
 def login_failures_visible_to(user) -> QuerySet[LoginLockout]:

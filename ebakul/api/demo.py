@@ -4,7 +4,7 @@ be tried at once (`curl -H "Authorization: Api-Key <key>" .../api/v1/periods/`).
 The key is a fixed, printed, demo-only value (like the demo password); a real deployment creates
 its keys in the desk, where each is shown once and stored hashed."""
 
-from ebakul.core.demo import DemoLogin
+from ebakul.core.demo_contract import DemoLogin
 
 from .models import SCOPE_READ, SCOPE_WRITE, ApiKey, IntegrationClient
 from .services import hash_key, integration_client_create
@@ -40,7 +40,7 @@ def logins() -> list[DemoLogin]:
     ]
 
 
-def reset(log=print) -> None:
+def reset(rows, log=print) -> None:
     client = IntegrationClient.objects.filter(name=DEMO_CLIENT).first()
     if client is None:
         return

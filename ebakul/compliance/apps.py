@@ -14,3 +14,17 @@ class ComplianceConfig(AppConfig):
         from .selectors import purchase_in_appeal_window
 
         register_hook("appeal_window_open", purchase_in_appeal_window)
+
+        # The locked-period guard runs before every purchase transition. Purchases require it
+        # (``required_hooks``): without this line no purchase moves (docs/adr/0120).
+        from ebakul.purchases.workflow import PERIOD_GUARD
+        from ebakul.workflow.models import DocumentType
+        from ebakul.workflow.registry import add_before_transition
+
+        from .services import assert_purchase_changeable
+
+        add_before_transition(
+            DocumentType.PURCHASE,
+            PERIOD_GUARD,
+            lambda document, action: assert_purchase_changeable(purchase=document, action=action),
+        )

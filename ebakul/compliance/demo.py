@@ -91,14 +91,12 @@ def _pending_appeal(ctx, period: str) -> None:
     ctx.log(f"compliance: one pending appeal in {period}")
 
 
-def reset(log=print) -> None:
+def reset(rows, log=print) -> None:
     """Demo results point at demo employees with PROTECT keys: remove them, newest versions
     first, and reopen the demo periods so a fresh seed closes them again."""
-    from ebakul.core.demo import demo_employees
-
     from .models import MonthlyCompliance, Period, TppDeduction
 
-    employees = demo_employees().values("pk")
+    employees = rows.employees().values("pk")
     deductions = TppDeduction.objects.filter(employee__in=employees)
     # Corrections point at the version they supersede (PROTECT): unlink, then delete.
     deductions.update(supersedes=None)

@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import DeskAdmin, ReadOnlyAdminMixin, install_desk_permission
+from .admin_base import DeskAdmin, ReadOnlyAdminMixin
 from .models import DocumentSequence, Notification
-
-# Only desk roles (and superusers) reach /desk/, whatever their is_staff flag says.
-install_desk_permission(admin.site)
 
 
 @admin.register(DocumentSequence)

@@ -7,10 +7,8 @@ are enforced here so every ModelAdmin gets them by inheriting one class:
   a service that refuses (``ValidationError`` or ``DomainError``) rolls the whole request back
   and the form is shown again with the message on the right field;
 * history is visible but never reverted from the desk (a revert would bypass the workflow);
-* only desk roles reach the desk at all (``desk_has_permission``).
+* only desk roles reach the desk at all (``ebakul.accounts.desk.desk_has_permission``).
 """
-
-import re
 
 from django.contrib.admin.filters import DateFieldListFilter, FieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -25,27 +23,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import DropdownFilter
 
-from ebakul.accounts import roles
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import clean_period
 from ebakul.core.services import record_save
-
-# --- Who reaches the desk ----------------------------------------------------------------------
-
-
-def desk_has_permission(request) -> bool:
-    """Staff flag AND a desk role (or superuser): a stray ``is_staff`` on an employee or a
-    merchant account never opens the desk."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or any(roles.has_role(user, r) for r in roles.DESK_ROLES)
-
-
-def install_desk_permission(site) -> None:
-    """Make ``site.has_permission`` the desk rule (called once from ``ebakul/core/admin.py``)."""
-    site.has_permission = desk_has_permission
-
 
 # --- Services behind the forms -----------------------------------------------------------------
 
@@ -275,27 +255,6 @@ class PeriodFilter(DropdownFilter):
         return queryset
 
 
-class ScopedWorkUnitFilter(DropdownFilter):
-    """Work units the user may see (an OPD operator: only their own)."""
-
-    title = _("work unit")
-    parameter_name = "unit"
-    field_path = "work_unit_id"
-
-    def lookups(self, request, model_admin):
-        from ebakul.employees.selectors import work_units_visible_to
-
-        return [(str(u.pk), str(u)) for u in work_units_visible_to(request.user).order_by("code")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            # An id is ASCII digits; anything else would reach the database lookup (a 500).
-            if not re.fullmatch(r"[0-9]{1,18}", self.value()):
-                raise IncorrectLookupParameters(self.value())
-            return queryset.filter(**{self.field_path: self.value()})
-        return queryset
-
-
 class BoundedDateFieldListFilter(DateFieldListFilter):
     """Django's date filter, refusing dates a time zone conversion cannot handle: a tampered
     ``?start_time__gte=0001-01-01`` otherwise overflows when the query runs (a 500, after the
@@ -324,12 +283,9 @@ __all__ = [
     "PeriodFilter",
     "ReadOnlyAdminMixin",
     "ReadOnlyTabularInline",
-    "ScopedWorkUnitFilter",
     "ServiceAdminMixin",
     "ServiceRefused",
     "adopt",
-    "desk_has_permission",
     "form_values",
-    "install_desk_permission",
     "refusal_errors",
 ]

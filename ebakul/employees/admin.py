@@ -12,11 +12,11 @@ from ebakul.core.admin_base import (
     DeskAdmin,
     DeskHistoryAdmin,
     NoDeleteMixin,
-    ScopedWorkUnitFilter,
     form_values,
 )
 from ebakul.core.money import format_rupiah
 
+from .admin_filters import ScopedWorkUnitFilter
 from .models import Employee, EmployeeClass, UnitOperator, WorkUnit
 from .resources import EmployeeImportAdminMixin
 from .selectors import employees_visible_to, work_units_visible_to

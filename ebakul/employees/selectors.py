@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from ebakul.accounts import roles
 
@@ -53,3 +54,13 @@ def work_units_visible_to(user) -> QuerySet[WorkUnit]:
     if roles.has_role(user, roles.UNIT_OPERATOR):
         return qs.filter(id__in=operator_unit_ids(user))
     return qs.none()
+
+
+def operator_usernames(user) -> QuerySet:
+    """Lower-cased usernames of the accounts of the employees of ``user``'s units (which failed
+    logins an OPD operator may see and clear; registered with the accounts app)."""
+    return (
+        Employee.objects.filter(work_unit_id__in=operator_unit_ids(user), user__isnull=False)
+        .annotate(login=Lower("user__username"))
+        .values("login")
+    )

@@ -45,3 +45,21 @@ def verified_at_q(merchant_ref: str, at_ref: str) -> Exists:
             verified_from__lte=OuterRef(at_ref),
         )
     )
+
+
+def merchant_verified(doc) -> bool:
+    """The workflow condition ``merchant_is_verified``: the document's merchant (or the merchant
+    itself) is verified, and was verified when the purchase was made."""
+    merchant = getattr(doc, "merchant", None)
+    if merchant is None:  # the document is a merchant
+        return doc.status == MerchantStatus.VERIFIED
+    if merchant.status != MerchantStatus.VERIFIED:
+        return False
+    at = getattr(doc, "purchased_at", None)
+    if at is None:
+        return True
+    return MerchantVerificationSpan.objects.filter(
+        Q(verified_until__isnull=True) | Q(verified_until__gt=at),
+        merchant_id=merchant.pk,
+        verified_from__lte=at,
+    ).exists()

@@ -14,10 +14,10 @@ from ebakul.core.admin_base import (
     DeskHistoryAdmin,
     NoDeleteMixin,
     PeriodFilter,
-    ScopedWorkUnitFilter,
     form_values,
 )
 from ebakul.core.money import format_rupiah
+from ebakul.employees.admin_filters import ScopedWorkUnitFilter
 from ebakul.employees.selectors import employees_visible_to
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.workflow.admin import WorkflowAdminMixin

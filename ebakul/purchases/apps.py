@@ -6,3 +6,11 @@ class PurchasesConfig(AppConfig):
     name = "ebakul.purchases"
     label = "purchases"
     verbose_name = _("Purchases")
+
+    def ready(self):
+        # The purchase is a workflow document; the engine never imports this app.
+        from ebakul.workflow import registry
+
+        from .workflow import SPEC
+
+        registry.register(SPEC)

@@ -14,7 +14,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ebakul.core.navigation import SIDEBAR
+from ebakul.navigation import SIDEBAR
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("EBAKUL_DATA_DIR", BASE_DIR / "data"))
@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "ebakul.reports",
     "ebakul.portal",
     "ebakul.api",
+    # The demo data set: the top layer, imports everything (docs/adr/0122).
+    "ebakul.demo",
 ]
 
 MIDDLEWARE = [

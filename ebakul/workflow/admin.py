@@ -17,11 +17,11 @@ from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
 from ebakul.accounts import roles
+from ebakul.accounts.desk import desk_has_permission
 from ebakul.core.admin_base import (
     DeskAdmin,
     DeskHistoryAdmin,
     ReadOnlyAdminMixin,
-    desk_has_permission,
 )
 from ebakul.core.errors import DomainError
 

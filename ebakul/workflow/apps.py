@@ -8,4 +8,9 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Workflows")
 
     def ready(self):
+        from django.core import checks
+
         from . import signals  # noqa: F401
+        from .checks import check_document_registry
+
+        checks.register(check_document_registry, checks.Tags.models)

@@ -45,23 +45,8 @@ def _amount(doc) -> int | None:
 
 
 def _merchant_is_verified(doc, _params) -> bool:
-    from ebakul.merchants.models import MerchantStatus, MerchantVerificationSpan
-
-    merchant = getattr(doc, "merchant", None)
-    if merchant is None:  # the document is a merchant
-        return doc.status == MerchantStatus.VERIFIED
-    if merchant.status != MerchantStatus.VERIFIED:
-        return False
-    at = getattr(doc, "purchased_at", None)
-    if at is None:
-        return True
-    from django.db.models import Q
-
-    return MerchantVerificationSpan.objects.filter(
-        Q(verified_until__isnull=True) | Q(verified_until__gt=at),
-        merchant_id=merchant.pk,
-        verified_from__lte=at,
-    ).exists()
+    # The merchants app registers the fact (``merchant_verified``); missing means "does not hold".
+    return _hook("merchant_verified", doc)
 
 
 def _risk_score_at_most(doc, params) -> bool:

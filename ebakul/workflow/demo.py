@@ -52,12 +52,10 @@ def seed(ctx) -> None:
     ctx.log(f"workflow: {len(rows)} assignments over {len(verifiers)} verifiers")
 
 
-def reset(log=print) -> None:
-    from ebakul.core.demo import demo_merchants, demo_purchases, demo_users
-
+def reset(rows, log=print) -> None:
     deleted, _ = Assignment.objects.filter(
-        Q(assignee__in=demo_users())
-        | Q(document_type=DocumentType.MERCHANT, object_id__in=demo_merchants().values("pk"))
-        | Q(document_type=DocumentType.PURCHASE, object_id__in=demo_purchases().values("pk"))
+        Q(assignee__in=rows.users())
+        | Q(document_type=DocumentType.MERCHANT, object_id__in=rows.merchants().values("pk"))
+        | Q(document_type=DocumentType.PURCHASE, object_id__in=rows.purchases().values("pk"))
     ).delete()
     log(f"workflow: {deleted} demo assignments removed")

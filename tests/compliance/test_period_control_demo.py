@@ -5,8 +5,8 @@ import datetime as dt
 
 from ebakul.accounts import roles
 from ebakul.compliance.models import Appeal, ComplianceEvent, Period
-from ebakul.core import demo
 from ebakul.core.periods import WIB, current_period, period_first_day, previous_period
+from ebakul.demo import seeder as demo
 from tests import clock
 
 

@@ -9,14 +9,14 @@ SMALL = {"employees": 30, "merchants": 10}
 @pytest.fixture(autouse=True)
 def demo_database(db):
     """These tests build demo data, which only goes into a database marked as a demo one."""
-    from ebakul.core.demo import mark_demo_database
+    from ebakul.demo.seeder import mark_demo_database
 
     mark_demo_database(note="tests/demo")
 
 
 def run_seed(*args, **options) -> str:
     """seed_demo into the test database, marked first as a demo one (as scripts/demo.sh does)."""
-    from ebakul.core.demo import mark_demo_database
+    from ebakul.demo.seeder import mark_demo_database
 
     mark_demo_database(note="tests")
     out = io.StringIO()

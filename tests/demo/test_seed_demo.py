@@ -8,9 +8,9 @@ from django.db.models import Count, Sum
 
 from ebakul.accounts import roles
 from ebakul.accounts.models import User
-from ebakul.core import demo
 from ebakul.core.periods import current_period, previous_period
 from ebakul.core.validators import validate_nip
+from ebakul.demo import seeder as demo
 from ebakul.employees.models import Employee, UnitOperator
 from ebakul.merchants.models import MerchantStatus, UmkmMerchant
 from ebakul.merchants.selectors import verified_at_q

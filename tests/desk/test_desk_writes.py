@@ -7,12 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from ebakul.core.admin_base import desk_has_permission  # noqa: F401  (import check)
+from ebakul.accounts.desk import desk_has_permission  # noqa: F401  (import check)
 from ebakul.core.errors import DomainError
 from ebakul.core.identifiers import make_nib, make_nik, make_nip
 from ebakul.core.models import DocumentSequence
 from ebakul.core.periods import WIB, period_of
-from ebakul.core.testing.images import receipt_image_bytes
 from ebakul.core.validators import (
     MSG_AMOUNT_POSITIVE,
     MSG_NIK_BIRTH_DATE,
@@ -31,6 +30,7 @@ from ebakul.merchants.models import (
 from ebakul.purchases.models import Purchase, PurchaseStatus
 from ebakul.purchases.receipts import MSG_RECEIPT_NOT_IMAGE
 from tests.factories import EmployeeFactory, MerchantFactory, PurchaseFactory, verified_merchant
+from tests.testing.images import receipt_image_bytes
 
 # --- helpers -----------------------------------------------------------------------------------
 

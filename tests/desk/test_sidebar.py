@@ -26,7 +26,7 @@ def test_operator_does_not_get_the_verifier_inbox_link(client, operator_user):
 
 
 def test_inbox_link_only_for_verifiers_and_admins(rf, operator_user, verifier, admin_user):
-    from ebakul.core.navigation import _can_work_queues
+    from ebakul.navigation import _can_work_queues
 
     def allowed(user):
         request = rf.get("/desk/")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from ebakul.core.periods import WIB, current_period, period_first_day, previous_period
-from ebakul.core.testing.images import receipt_image_bytes
+from tests.testing.images import receipt_image_bytes
 
 from .conftest import DESKTOP, PHONE, login, shot
 

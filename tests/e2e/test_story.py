@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ebakul.core.identifiers import make_nib, make_nik
-from ebakul.core.testing.images import receipt_image_bytes
+from tests.testing.images import receipt_image_bytes
 
 from .conftest import DESKTOP, PHONE, login, shot
 

@@ -13,12 +13,12 @@ from ebakul.compliance.models import Period, PeriodStatus
 from ebakul.compliance.selectors import default_calendar
 from ebakul.core.errors import DomainError, PermissionDeniedError
 from ebakul.core.models import Notification
-from ebakul.core.testing.images import receipt_upload
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.services import purchase_contest
 from ebakul.workflow import services as wf
 from ebakul.workflow.models import Assignment, RefusalReason, WorkflowEvent
 from tests.factories import PurchaseFactory, UserFactory
+from tests.testing.images import receipt_upload
 
 
 @pytest.fixture

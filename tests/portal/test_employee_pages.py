@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from ebakul.core.models import Notification
 from ebakul.core.periods import WIB
-from ebakul.core.testing.images import receipt_upload
 from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
 from ebakul.portal.forms import MSG_MERCHANT_NOT_SELECTABLE
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.receipts import MSG_RECEIPT_NOT_IMAGE
 from tests.factories import PurchaseFactory
+from tests.testing.images import receipt_upload
 
 pytestmark = pytest.mark.django_db
 

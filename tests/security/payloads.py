@@ -7,7 +7,7 @@ import zlib
 
 from PIL import Image, PngImagePlugin
 
-from ebakul.core.testing.images import receipt_image_bytes
+from tests.testing.images import receipt_image_bytes
 
 SCRIPT_MARKER = "XSS-RAN"
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from ebakul.accounts import roles
 from ebakul.compliance.models import Period
 from ebakul.core.periods import WIB
-from ebakul.core.testing.images import receipt_upload
 from ebakul.purchases.models import Purchase
 from tests.factories import EmployeeFactory, UserFactory, verified_merchant
+from tests.testing.images import receipt_upload
 
 pytestmark = pytest.mark.django_db
 

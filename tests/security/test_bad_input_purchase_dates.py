@@ -16,10 +16,10 @@ from ebakul.compliance.selectors import default_calendar
 from ebakul.core.errors import PeriodLockedError
 from ebakul.core.models import DocumentSequence
 from ebakul.core.periods import WIB, current_period, period_first_day, previous_period
-from ebakul.core.testing.images import receipt_upload
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.services import purchase_create, purchase_update
 from tests.factories import EmployeeFactory, UserFactory, verified_merchant
+from tests.testing.images import receipt_upload
 
 pytestmark = pytest.mark.django_db
 

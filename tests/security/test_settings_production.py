@@ -13,8 +13,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from ebakul.core import demo
 from ebakul.core.models import DemoDatabase
+from ebakul.demo import seeder as demo
 from tests.embedded import ROOT
 from tests.factories import EmployeeFactory
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ebakul.core.periods import WIB
-from ebakul.core.testing.images import receipt_image_bytes
 from ebakul.purchases.models import Purchase
+from tests.testing.images import receipt_image_bytes
 
 pytestmark = pytest.mark.django_db
 

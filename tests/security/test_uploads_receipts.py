@@ -14,11 +14,11 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from ebakul.core.periods import WIB
-from ebakul.core.testing.images import receipt_image_bytes
 from ebakul.core.uploads import MSG_UPLOAD_TOO_MANY_PIXELS
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.receipts import MSG_RECEIPT_NOT_IMAGE
 from tests.factories import EmployeeFactory, verified_merchant
+from tests.testing.images import receipt_image_bytes
 
 from .payloads import SVG_WITH_SCRIPT, png_header_only, png_with_script
 

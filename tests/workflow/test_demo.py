@@ -8,7 +8,7 @@ def test_demo_waiting_documents_are_assigned_round_robin(ref):
     out = run_seed(**SMALL)
     assert "workflow:" in out
     from ebakul.compliance.models import Period
-    from ebakul.core.demo import demo_purchases
+    from ebakul.demo.seeder import demo_purchases
 
     locked = Period.objects.filter(status="locked").values("period")
     # Waiting purchases of open periods are in the queues; the close took locked months out.
@@ -26,7 +26,8 @@ def test_demo_waiting_documents_are_assigned_round_robin(ref):
     assert all(v.groups.filter(name=roles.VERIFIER).exists() for v in verifiers)
     first = next(iter(verifiers))
     assert sum(c["count"] for c in task_counts(first)) > 0
+    from ebakul.demo.seeder import DemoRows
     from ebakul.workflow.demo import reset
 
-    reset(log=lambda _m: None)
+    reset(DemoRows(), log=lambda _m: None)
     assert not Assignment.objects.exists()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ebakul.core import demo
+from ebakul.demo import seeder as demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The demo data set: fabricated, reproducible history for the whole system.
 
-``manage.py seed_demo`` calls :func:`seed_all` (builders in ``demo_people``/``demo_purchases``,
-word lists in ``demo_names``). The base data set is employees (with user
+``manage.py seed_demo`` calls :func:`seed_all` (builders in ``people``/``purchases``,
+word lists in ``names``). The base data set is employees (with user
 accounts, username = NIP), merchants (with user accounts), a login for every role, and some
 months of purchases with generated receipt images. Rows are written with ``bulk_create`` in
 batches and statuses are set directly: demo data is fabricated history, not workflow runs
@@ -14,7 +14,7 @@ See :func:`demo_users`, :func:`demo_employees`, :func:`demo_merchants`, :func:`d
 
 Extension hook (for the other apps)
 -----------------------------------
-After the base data, for every installed ``ebakul.<app>`` (INSTALLED_APPS order, core excluded)
+After the base data, for every installed ``ebakul.<app>`` (INSTALLED_APPS order, core and demo excluded)
 whose module ``ebakul/<app>/demo.py`` exists, ``seed(ctx)`` is called with a
 :class:`DemoContext`:
 
@@ -38,10 +38,12 @@ A hook runs inside the seeding transaction. It must bulk-insert, set statuses di
 workflow runs, no e-mail, no ``notify``), use ``ctx.rng``/``ctx.now`` only, and never fail on
 data made by the base seeder. Optional functions in the same module:
 
-``reset(log)``     called by ``seed_demo --reset`` (apps in reverse order) before the base demo
+``reset(rows, log)`` called by ``seed_demo --reset`` (apps in reverse order) before the base demo
                    rows are deleted: delete your rows that point at demo rows with a PROTECT
-                   foreign key (CASCADE ones go by themselves).
-``logins()``       extra :class:`DemoLogin` rows (e.g. an API client) printed with the others
+                   foreign key (CASCADE ones go by themselves). ``rows`` is a
+                   :class:`DemoRows` (``rows.users()``, ``.employees()``, ``.merchants()``,
+                   ``.purchases()``): a hook never imports this app.
+``logins()``       extra ``ebakul.core.demo_contract.DemoLogin`` rows (e.g. an API client) printed with the others
                    after seeding and by ``seed_demo --logins``.
 """
 
@@ -67,10 +69,11 @@ from django.utils import timezone
 
 from ebakul.accounts import roles
 from ebakul.accounts.models import User
-from ebakul.core import demo_names as names
+from ebakul.core.demo_contract import DemoLogin
 from ebakul.core.models import DocumentSequence
 from ebakul.core.periods import WIB, period_of, previous_period
 from ebakul.core.reference import run_all as load_reference
+from ebakul.demo import names
 from ebakul.employees.models import Employee, UnitOperator
 from ebakul.merchants.models import MerchantStatus, UmkmMerchant
 from ebakul.purchases.models import Purchase
@@ -85,15 +88,6 @@ OPERATOR_UNIT = "DINKES"
 # The programme's default minimum (the real one is configuration in the compliance app); used
 # here only to spread employees around their minimum.
 FLOOR, RATE = 300_000, 0.10
-
-
-@dataclass
-class DemoLogin:
-    role: str
-    username: str
-    password: str
-    note: str = ""
-    kind: str = "password"  # or "api_key": ``password`` is then the key
 
 
 @dataclass
@@ -131,6 +125,16 @@ def demo_merchants() -> QuerySet[UmkmMerchant]:
 
 def demo_purchases() -> QuerySet[Purchase]:
     return Purchase.objects.filter(employee__user__email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+
+
+class DemoRows:
+    """Handed to every hook's ``reset(rows, log)``: the demo rows of the base data set, so a hook
+    never imports this app (docs/adr/0122)."""
+
+    users = staticmethod(demo_users)
+    employees = staticmethod(demo_employees)
+    merchants = staticmethod(demo_merchants)
+    purchases = staticmethod(demo_purchases)
 
 
 def demo_exists() -> bool:
@@ -187,7 +191,7 @@ def mark_demo_database(note: str = "") -> bool:
 # --- Small helpers --------------------------------------------------------------------------
 def _demo_modules() -> Iterator[tuple[str, object]]:
     for config in apps.get_app_configs():
-        if not config.name.startswith("ebakul.") or config.name == "ebakul.core":
+        if not config.name.startswith("ebakul.") or config.name in ("ebakul.core", "ebakul.demo"):
             continue
         try:
             module = import_module(f"{config.name}.demo")
@@ -257,8 +261,8 @@ def seed_all(
     """Build the whole demo data set in one transaction and return its context. Only on a
     database marked as a demo one."""
     require_demo_database()
-    from ebakul.core import demo_people as build_people
-    from ebakul.core import demo_purchases as build_purchases
+    from ebakul.demo import people as build_people
+    from ebakul.demo import purchases as build_purchases
 
     load_reference(log=lambda _msg: None)
     now = now or timezone.now()
@@ -342,7 +346,7 @@ def reset_all(log: Callable[[str], None] = print) -> None:
     require_demo_database()
     for _label, module in reversed(list(_demo_modules())):
         if hasattr(module, "reset"):
-            module.reset(log)
+            module.reset(DemoRows(), log)
     purchases = demo_purchases()
     prefixes = {f"EBK-PUR-{p}-" for p in purchases.values_list("period", flat=True).distinct()}
     prefixes |= {

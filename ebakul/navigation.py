@@ -1,24 +1,23 @@
-"""The desk sidebar: the programme's daily work first, then every application's models."""
+"""The desk sidebar: the programme's daily work first, then every application's models.
+
+A wiring module (like settings and urls): it sits outside the layers and may name every app."""
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ebakul.accounts import roles
+from ebakul.reports.access import can_read_reports
+
 
 def _can_read_reports(request) -> bool:
-    from ebakul.reports.access import can_read_reports
-
     return can_read_reports(request.user)
 
 
 def _can_work_queues(request) -> bool:
-    from ebakul.accounts import roles
-
     return roles.has_role(request.user, roles.VERIFIER) or roles.is_admin(request.user)
 
 
 def _is_admin(request) -> bool:
-    from ebakul.accounts import roles
-
     return roles.is_admin(request.user)
 
 
@@ -37,7 +36,7 @@ def _report(slug: str, title, icon: str) -> dict:
         "title": title,
         "icon": icon,
         "link": reverse_lazy("reports:report", kwargs={"slug": slug}),
-        "permission": "ebakul.core.navigation._can_read_reports",
+        "permission": "ebakul.navigation._can_read_reports",
     }
 
 
@@ -57,7 +56,7 @@ SIDEBAR = {
                     "title": _("My tasks"),
                     "icon": "inbox",
                     "link": reverse_lazy("admin:workflow_mytask_changelist"),
-                    "permission": "ebakul.core.navigation._can_work_queues",
+                    "permission": "ebakul.navigation._can_work_queues",
                 },
                 _model("purchases.purchase", _("Purchases"), "shopping_cart"),
                 _model("merchants.umkmmerchant", _("Merchants"), "storefront"),
@@ -67,7 +66,7 @@ SIDEBAR = {
                     "title": _("Period control"),
                     "icon": "event_available",
                     "link": reverse_lazy("admin:compliance_period_control_current"),
-                    "permission": "ebakul.core.navigation._is_admin",
+                    "permission": "ebakul.navigation._is_admin",
                 },
                 _model("compliance.tppdeduction", _("TPP deductions"), "payments"),
                 _model("compliance.appeal", _("Appeals"), "gavel"),

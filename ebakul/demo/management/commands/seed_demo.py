@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ebakul.core import demo
+from ebakul.demo import seeder as demo
 
 
 class Command(BaseCommand):

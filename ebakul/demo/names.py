@@ -1,6 +1,6 @@
 """Word lists for the demo data set (Javanese/Indonesian names, Bojonegoro flavour).
 
-Plain data so the generator in ``ebakul.core.demo`` stays readable. Nothing here is a real
+Plain data so the generator in ``ebakul.demo.seeder`` stays readable. Nothing here is a real
 person or business; any resemblance is a coincidence of common names.
 """
 
