@@ -18,6 +18,7 @@ from unfold.decorators import display
 
 from ebakul.accounts import roles
 from ebakul.core.admin_base import (
+    ChoicesValueFilter,
     DeskAdmin,
     DeskHistoryAdmin,
     ReadOnlyAdminMixin,
@@ -69,7 +70,52 @@ class RefusalForm(forms.Form):
         ).order_by("order", "id")
 
 
-# --- Document admins: actions, bulk actions, history --------------------------------------
+# --- Document admins: state filter and label, actions, bulk actions, history --------------
+class WorkflowStateFilter(ChoicesValueFilter):
+    """The status dropdown of a document list: the states of the document's workflow, with the
+    workflow's labels and in its order (ADR 0125). Subclasses set ``document_type``."""
+
+    title = _("status")
+    parameter_name = "status"
+    field_path = "status"
+    document_type = ""
+
+    def lookups(self, request, model_admin):
+        return selectors.state_choices(self.document_type)
+
+
+def state_colour(document_type: str, code: str) -> str:
+    """The badge colour of a state, from its flags: verified green, waiting amber, editable
+    blue, other final states red."""
+    state = selectors.workflow_states(document_type).get(code)
+    if state is None:
+        return ""
+    if state.counts_as_verified:
+        return "success"
+    if state.is_editable:
+        return "info"
+    if state.is_final:
+        return "danger"
+    return "warning"
+
+
+class StateColours(dict):
+    """``label=`` of an unfold ``@display``: the colour of any state of the workflow, also one
+    an administrator added after the code was written."""
+
+    def __init__(self, document_type: str):
+        super().__init__()
+        self.document_type = document_type
+
+    def __missing__(self, code):
+        return state_colour(self.document_type, code)
+
+
+def state_badge(document_type: str, code: str) -> tuple[str, str]:
+    """(code, label) for an unfold label display with ``StateColours``."""
+    return code, selectors.state_label(document_type, code)
+
+
 class WorkflowAdminMixin:
     """Put in front of a document's ModelAdmin (``class PurchaseAdmin(WorkflowAdminMixin, ...)``).
 
