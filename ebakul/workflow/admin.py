@@ -44,6 +44,9 @@ MSG_BULK_APPLIED = _("%(action)s: %(count)s document(s) done.")
 MSG_BULK_REFUSED = _("%(action)s refused for %(count)s document(s): %(details)s")
 MSG_ACTION_DONE = _("%(document)s: “%(action)s” done, now “%(state)s”.")
 MSG_REASSIGNED = _("%(document)s is now assigned to %(user)s.")
+MSG_ONE_INITIAL = _(
+    "A workflow needs exactly one initial state: the state a new document starts in."
+)
 MSG_ACTION_GONE = _("This action is not open to you on this document now.")
 
 
@@ -366,6 +369,15 @@ class StateInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        kept = [
+            f
+            for f in self.forms
+            if hasattr(f, "cleaned_data")
+            and f.cleaned_data
+            and not (self.can_delete and self._should_delete_form(f))
+        ]
+        if kept and sum(1 for f in kept if f.cleaned_data.get("is_initial")) != 1:
+            raise ValidationError(MSG_ONE_INITIAL)
         for form in self.forms:
             state = form.instance
             if not state.pk or not hasattr(form, "cleaned_data"):
@@ -394,6 +406,8 @@ class StateInline(TabularInline):
         "is_final",
         "is_editable",
         "awaits_verification",
+        "counts_as_pending",
+        "counts_as_verified",
     )
 
 
@@ -407,7 +421,7 @@ class TransitionInline(StackedInline):
         "allowed_groups",
         ("owner_rule", "owner_group"),
         ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
-        ("requires_reason", "reason_kind"),
+        ("is_submit", "requires_reason", "reason_kind"),
     )
     filter_horizontal = ("allowed_groups",)
 
@@ -463,7 +477,7 @@ class WorkflowTransitionAdmin(DeskHistoryAdmin):
         "allowed_groups",
         ("owner_rule", "owner_group"),
         ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
-        ("requires_reason", "reason_kind"),
+        ("is_submit", "requires_reason", "reason_kind"),
     )
 
     def get_readonly_fields(self, request, obj=None):

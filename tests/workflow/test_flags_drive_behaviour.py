@@ -232,3 +232,52 @@ def test_the_spend_pass_stays_one_query(edited):
     assert len(queries) == 1
     assert sorted(p for _v, p in result.values()) == [10_000, 10_000, 10_000]
     assert Purchase.objects.filter(status=CLARIFY).count() == 3
+
+
+def test_the_submission_deadline_guards_the_workflows_submit_action(edited, employee_user):
+    from ebakul.compliance.selectors import period_get_or_default
+    from ebakul.core.errors import DomainError
+    from ebakul.workflow.services import apply_action
+
+    purchase = purchase_create(
+        employee=employee_user.employee,
+        merchant=verified_merchant(),
+        purchased_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+        amount=75_000,
+        receipt=receipt_upload(seed=next(_seeds)),
+        actor=employee_user,
+    )
+    close = period_get_or_default(purchase.period).submission_close
+    late = close + dt.timedelta(minutes=1)
+    with clock.travel(late, tick=False), pytest.raises(DomainError) as refused:
+        apply_action(document=purchase, action="kirim", actor=employee_user)
+    assert refused.value.code == "submission_closed"
+    purchase.refresh_from_db()
+    assert purchase.status == "konsep"
+
+
+def test_the_desk_saves_the_flags_and_refuses_a_workflow_without_one_initial_state(
+    ref, admin_user, client
+):
+    from tests.workflow.test_desk import _definition_post
+
+    definition = WorkflowDefinition.objects.get(document_type="purchases.purchase")
+    client.force_login(admin_user)
+    url = reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+    data = _definition_post(definition)
+    contested = next(k[: -len("code")] for k, v in data.items() if v == "contested")
+    data.pop(contested + "counts_as_pending")
+    data[contested + "counts_as_verified"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert selectors.states_with("purchases.purchase", "counts_as_verified") == {
+        "verified",
+        "contested",
+    }
+
+    data = _definition_post(definition)
+    for key in [k for k in data if k.endswith("-is_initial")]:
+        data.pop(key)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "tepat satu status awal" in response.content.decode()
+    assert selectors.initial_state("purchases.purchase") == "draft"
