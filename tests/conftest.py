@@ -46,6 +46,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _load_reference()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_workflow_cache():
+    """A rolled-back test leaves no workflow states behind in the request-local cache (the
+    rollback fires no signal); each test starts like a fresh request."""
+    from ebakul.workflow.selectors import reset_cache
+
+    reset_cache()
+    yield
+    reset_cache()
+
+
 @pytest.fixture
 def ref(db):
     """Reference data present. Transactional tests (live server) flush tables after each test,

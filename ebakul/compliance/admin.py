@@ -28,7 +28,8 @@ from ebakul.core.admin_base import (
 )
 from ebakul.core.errors import DomainError
 from ebakul.core.money import format_rupiah
-from ebakul.purchases.models import Purchase, PurchaseStatus
+from ebakul.purchases.models import Purchase
+from ebakul.workflow.selectors import PURCHASE, state_label
 
 from . import rules, selectors, services
 from .models import (
@@ -655,7 +656,7 @@ class TppDeductionAdmin(ReadOnlyAdminMixin, DeskHistoryAdmin):
 
 
 def _purchase_status(code: str) -> str:
-    return str(dict(PurchaseStatus.choices).get(code, code))
+    return state_label(PURCHASE, code)
 
 
 class AppealDecisionForm(forms.Form):

@@ -11,13 +11,15 @@ them. Nothing here writes. The algorithm (ADR 0030, 0031, 0036):
    ``NOT EXISTS`` query).
 4. Approved exemptions overlapping the month (one query).
 5. Spend: ONE pass over the period's purchases (``_spend_sql``), grouped by employee, with two
-   conditional sums: verified spend (status verified, recorded before the submission close,
-   merchant verified at the purchase time) and pending spend. The merchant check is not a
-   per-purchase ``EXISTS`` any more: a small derived table classifies the merchants whose
-   verification spans touch the month as *whole* (one span covers the whole month) or
-   *partial*; a purchase inside the month at a *whole* merchant counts, at a merchant with no
-   span in the month it does not, and only the rest (partial merchants, or a purchase whose
-   time lies outside its period) falls back to the ``EXISTS`` over the spans.
+   conditional sums: verified spend (a state the purchase workflow marks ``counts_as_verified``,
+   recorded before the submission close, merchant verified at the purchase time) and pending
+   spend (a state marked ``counts_as_pending``). Both state sets are uncorrelated subqueries on
+   the workflow's states (ADR 0125), so reading the definition costs no query. The merchant
+   check is not a per-purchase ``EXISTS`` any more: a small derived table classifies the
+   merchants whose verification spans touch the month as *whole* (one span covers the whole
+   month) or *partial*; a purchase inside the month at a *whole* merchant counts, at a merchant
+   with no span in the month it does not, and only the rest (partial merchants, or a purchase
+   whose time lies outside its period) falls back to the ``EXISTS`` over the spans.
 6. The arithmetic, in Python over those rows (pure functions in ``calculation.py``): active
    days, exempt days, required amount (memoised, it depends only on ceiling, fixed amount and
    counted days), shortfall, status and deduction.
@@ -37,7 +39,8 @@ from ebakul.core.errors import DomainError
 from ebakul.core.periods import period_bounds, period_days, period_first_day, period_last_day
 from ebakul.employees.models import Employee, EmployeeClass
 from ebakul.merchants.models import MerchantVerificationSpan
-from ebakul.purchases.models import PENDING_STATUSES, Purchase, PurchaseStatus
+from ebakul.purchases.models import Purchase
+from ebakul.workflow.selectors import PURCHASE, state_codes_sql
 
 from . import calculation as calc
 from .models import ComplianceStatus, Exemption, ExemptionStatus, Period, SpendingRule
@@ -163,17 +166,21 @@ def _exemptions(period: str, employee_ids) -> dict[int, list[tuple[dt.date, dt.d
     return out
 
 
-def _spend_sql(employee_ids) -> tuple[str, list]:
+def _spend_sql(employee_ids) -> tuple[str, tuple[list, list, list]]:
     """The one pass over the period's purchases (step 5 of the module docstring): per employee,
-    verified spend that counts and pending spend. Parameters, in order: see ``spend``."""
+    verified spend that counts and pending spend. Returns the SQL and the parameters of the
+    verified set, the pending set and the employee filter; the order: see ``spend``."""
     pur = Purchase._meta.db_table
     span = MerchantVerificationSpan._meta.db_table
     where_ids, ids = _id_filter("p.employee_id", employee_ids)
-    pending = ", ".join(["%s"] * len(PENDING_STATUSES))
+    # which states count is the workflow's (ADR 0125): two uncorrelated subqueries, evaluated
+    # once by MariaDB, so the close stays one query
+    verified, verified_params = state_codes_sql(PURCHASE, "counts_as_verified")
+    pending, pending_params = state_codes_sql(PURCHASE, "counts_as_pending")
     sql = (
         "SELECT p.employee_id,"  # noqa: S608 - table names from _meta, values bound
         " SUM(CASE"
-        "  WHEN p.status <> %s OR p.created_at >= %s THEN 0"  # verified, recorded before close
+        f"  WHEN p.status NOT IN ({verified}) OR p.created_at >= %s THEN 0"  # before close
         "  WHEN p.purchased_at >= %s AND p.purchased_at < %s AND v.whole = 1 THEN p.amount"
         "  WHEN p.purchased_at >= %s AND p.purchased_at < %s AND v.merchant_id IS NULL THEN 0"
         f"  WHEN EXISTS (SELECT 1 FROM {span} s WHERE s.merchant_id = p.merchant_id"
@@ -193,22 +200,22 @@ def _spend_sql(employee_ids) -> tuple[str, list]:
         f" WHERE p.period = %s{where_ids}"
         " GROUP BY p.employee_id ORDER BY NULL"
     )
-    return sql, ids
+    return sql, (verified_params, pending_params, ids)
 
 
 def spend(period: Period, employee_ids=None) -> dict[int, tuple[int, int]]:
     """employee id → (verified spend that counts, pending spend) for ``period`` (ADR 0031)."""
     start, end = (_db_datetime(d) for d in period_bounds(period.period))
     close = _db_datetime(period.submission_close)
-    sql, ids = _spend_sql(employee_ids)
+    sql, (verified, pending, ids) = _spend_sql(employee_ids)
     params = [
-        PurchaseStatus.VERIFIED.value,
+        *verified,
         close,
         start,
         end,
         start,
         end,
-        *[str(s) for s in PENDING_STATUSES],
+        *pending,
         start,
         end,
         end,

@@ -12,6 +12,7 @@ from ebakul.core.errors import ConflictError, DomainError, PeriodLockedError, Pe
 from ebakul.core.periods import WIB, period_label, period_of, validate_period
 from ebakul.core.services import notify
 from ebakul.purchases.models import Purchase
+from ebakul.workflow.selectors import PURCHASE, submit_action
 
 from . import adjustments, engine
 from .models import (
@@ -163,7 +164,8 @@ def assert_purchase_changeable(*, purchase, action: str) -> None:
     p = period_get_or_default(period)
     if p.status == PeriodStatus.LOCKED:
         raise _locked_error(period)
-    if action == "submit" and timezone.now() > p.submission_close:
+    # the submitting action is the workflow's (ADR 0125), whatever its code
+    if timezone.now() > p.submission_close and action == submit_action(PURCHASE, purchase.status):
         close = p.submission_close.astimezone(WIB)
         raise DomainError(
             MSG_SUBMISSION_CLOSED % {"period": period, "close": close.strftime("%d-%m-%Y %H:%M")},

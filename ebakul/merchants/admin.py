@@ -6,34 +6,31 @@ from unfold.decorators import display
 
 from ebakul.accounts import roles
 from ebakul.core.admin_base import (
-    ChoicesValueFilter,
     DeskHistoryAdmin,
     NoDeleteMixin,
     ReadOnlyTabularInline,
     form_values,
 )
 from ebakul.core.validators import mask_nik
-from ebakul.workflow.admin import WorkflowAdminMixin
+from ebakul.workflow.admin import (
+    StateColours,
+    WorkflowAdminMixin,
+    WorkflowStateFilter,
+    state_badge,
+)
+from ebakul.workflow.selectors import MERCHANT, has_flag
 
 from .models import (
     ChainDenyEntry,
     Kecamatan,
     MerchantCategory,
-    MerchantStatus,
     MerchantVerificationSpan,
     UmkmMerchant,
 )
 from .selectors import merchants_selectable, merchants_visible_to
-from .services import EDITABLE_STATUSES, merchant_create, merchant_may_edit, merchant_update
+from .services import merchant_create, merchant_may_edit, merchant_update
 
-STATUS_COLOURS = {
-    MerchantStatus.DRAFT: "info",
-    MerchantStatus.SUBMITTED: "warning",
-    MerchantStatus.VERIFIED: "success",
-    MerchantStatus.NEEDS_FIX: "warning",
-    MerchantStatus.REJECTED: "danger",
-    MerchantStatus.SUSPENDED: "danger",
-}
+STATUS_COLOURS = StateColours(MERCHANT)
 
 
 @admin.register(Kecamatan)
@@ -57,11 +54,8 @@ class ChainDenyEntryAdmin(DeskHistoryAdmin):
     search_fields = ("name", "note")
 
 
-class MerchantStatusFilter(ChoicesValueFilter):
-    title = _("status")
-    parameter_name = "status"
-    field_path = "status"
-    options = MerchantStatus.choices
+class MerchantStatusFilter(WorkflowStateFilter):
+    document_type = MERCHANT
 
 
 class VerificationSpanInline(ReadOnlyTabularInline):
@@ -175,9 +169,7 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
 
     @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
     def status_label(self, obj):
-        if obj.status in MerchantStatus.values:
-            return obj.status, MerchantStatus(obj.status).label
-        return obj.status
+        return state_badge(MERCHANT, obj.status)
 
     def get_queryset(self, request):
         return self.scoped(request, merchants_visible_to(request.user))
@@ -186,7 +178,7 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is None:
             return readonly
-        if obj.status not in EDITABLE_STATUSES or not merchant_may_edit(
+        if not has_flag(MERCHANT, obj.status, "is_editable") or not merchant_may_edit(
             merchant=obj, actor=request.user
         ):
             # Verified, submitted, rejected or suspended registrations are not edited; the data

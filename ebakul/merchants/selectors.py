@@ -2,7 +2,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ebakul.accounts import roles
 
-from .models import ChainDenyEntry, MerchantStatus, MerchantVerificationSpan, UmkmMerchant
+from .models import ChainDenyEntry, MerchantVerificationSpan, UmkmMerchant
 
 
 def chain_match(business_name: str) -> ChainDenyEntry | None:
@@ -28,8 +28,13 @@ def merchants_visible_to(user) -> QuerySet[UmkmMerchant]:
 
 
 def merchants_selectable() -> QuerySet[UmkmMerchant]:
-    """Merchants an employee may record a purchase with: verified, not modern retail."""
-    return UmkmMerchant.objects.filter(status=MerchantStatus.VERIFIED, is_modern_retail=False)
+    """Merchants an employee may record a purchase with: in a state the merchant workflow
+    counts as verified (a subquery, ADR 0125), not modern retail."""
+    from ebakul.workflow.selectors import MERCHANT, state_codes
+
+    return UmkmMerchant.objects.filter(
+        status__in=state_codes(MERCHANT, "counts_as_verified"), is_modern_retail=False
+    )
 
 
 def verified_at_q(merchant_ref: str, at_ref: str) -> Exists:

@@ -8,7 +8,7 @@ from ebakul.accounts import roles
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import now_wib
 
-from .models import MerchantStatus, MerchantVerificationSpan, UmkmMerchant
+from .models import MerchantVerificationSpan, UmkmMerchant
 
 
 def merchant_document_number() -> str:
@@ -17,9 +17,9 @@ def merchant_document_number() -> str:
 
 @transaction.atomic
 def merchant_create(*, actor, **fields) -> UmkmMerchant:
-    """Register a merchant in the initial (draft) state. Validates everything first."""
+    """Register a merchant in the workflow's initial state. Validates everything first."""
     merchant = UmkmMerchant(**fields)
-    merchant.status = MerchantStatus.DRAFT
+    merchant.status = _workflow().initial_state(_workflow().MERCHANT)
     merchant.document_number = "pending"
     merchant.full_clean(exclude=["document_number"])
     merchant.document_number = merchant_document_number()
@@ -28,7 +28,19 @@ def merchant_create(*, actor, **fields) -> UmkmMerchant:
     return merchant
 
 
-EDITABLE_STATUSES = (MerchantStatus.DRAFT, MerchantStatus.NEEDS_FIX)
+def _workflow():
+    """The workflow's selectors: which state a registration starts in and which states may be
+    edited are the workflow definition's (docs/adr/0125), not this module's."""
+    from ebakul.workflow import selectors
+
+    return selectors
+
+
+def merchant_is_editable(merchant: UmkmMerchant) -> bool:
+    wf = _workflow()
+    return wf.has_flag(wf.MERCHANT, merchant.status, "is_editable")
+
+
 MSG_NOT_EDITABLE = _lazy(
     "The registration can be changed only while it is a draft or needs correction."
 )
@@ -60,7 +72,7 @@ def merchant_update(*, merchant: UmkmMerchant, actor, **fields) -> UmkmMerchant:
         from ebakul.core.errors import PermissionDeniedError
 
         raise PermissionDeniedError(MSG_NOT_YOURS, code="merchant_not_yours")
-    if merchant.status not in EDITABLE_STATUSES:
+    if not merchant_is_editable(merchant):
         raise ConflictError(MSG_NOT_EDITABLE, code="merchant_not_editable")
     for name, value in fields.items():
         if name in ("status", "status_note", "document_number", "user", "id", "pk"):
@@ -78,7 +90,9 @@ def merchant_status_changed(
     """Keep the verification spans in step with the status. Called inside the transition's
     transaction by the workflow engine (and by the demo seeder)."""
     at = at or timezone.now()
-    was, now = old == MerchantStatus.VERIFIED, new == MerchantStatus.VERIFIED
+    wf = _workflow()
+    was = wf.has_flag(wf.MERCHANT, old, "counts_as_verified")
+    now = wf.has_flag(wf.MERCHANT, new, "counts_as_verified")
     if now and not was:
         MerchantVerificationSpan.objects.create(merchant=merchant, verified_from=at)
     elif was and not now:

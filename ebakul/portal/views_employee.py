@@ -19,9 +19,16 @@ from ebakul.core.errors import DomainError
 from ebakul.core.periods import now_wib, validate_period
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases import services as purchase_services
-from ebakul.purchases.models import PurchaseStatus
 from ebakul.purchases.selectors import purchases_visible_to
 from ebakul.purchases.services import ACTION_CONTEST, purchase_create
+from ebakul.workflow.selectors import (
+    PURCHASE,
+    has_flag,
+    initial_state,
+    state_choices,
+    state_codes,
+    submit_action,
+)
 
 from . import access
 from .access import employee_required
@@ -71,7 +78,7 @@ def employee_home(request):
             :STATEMENT_MONTHS
         ]
     )
-    drafts = own_purchases(request).filter(status=PurchaseStatus.DRAFT).count()
+    drafts = own_purchases(request).filter(status__in=state_codes(PURCHASE, "is_editable")).count()
     # Appeals: their state replaces the invitation to appeal (ADR 0106).
     appeals = appeals_by_period(request.employee)
     for r in results:
@@ -95,6 +102,7 @@ def employee_home(request):
             "pending_pct": pending_pct,
             "recent": recent,
             "drafts": drafts,
+            "draft_state": initial_state(PURCHASE),
             "results": results,
             "appeal": open_row,
             "latest_appeal": latest,
@@ -208,11 +216,13 @@ def _add_model_errors(form, exc: ValidationError) -> None:
 def purchase_confirm(request, pk: int):
     """The summary step: the purchase exists as a draft; Send submits it through the workflow."""
     purchase = get_object_or_404(own_purchases(request), pk=pk)
-    if purchase.status != PurchaseStatus.DRAFT:
+    # the workflow says which states can be sent on, and by which action (ADR 0125)
+    submit = submit_action(PURCHASE, purchase.status)
+    if submit is None or not has_flag(PURCHASE, purchase.status, "is_editable"):
         return redirect("portal:purchase_detail", pk=purchase.pk)
     if request.method == "POST":
         try:
-            access.apply_action(document=purchase, action="submit", actor=request.user)
+            access.apply_action(document=purchase, action=submit, actor=request.user)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
@@ -225,13 +235,14 @@ def purchase_confirm(request, pk: int):
 def purchase_list(request):
     qs = own_purchases(request).order_by("-purchased_at", "-pk")
     status = request.GET.get("status") or ""
-    if status in PurchaseStatus.values:
+    statuses = state_choices(PURCHASE)
+    if status in dict(statuses):
         qs = qs.filter(status=status)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/employee/purchase_list.html",
-        {"page": page, "status": status, "statuses": PurchaseStatus.choices},
+        {"page": page, "status": status, "statuses": statuses},
     )
 
 

@@ -17,9 +17,17 @@ from ebakul.accounts.services import user_create
 from ebakul.core.errors import DomainError
 from ebakul.merchants.models import MerchantStatus
 from ebakul.merchants.selectors import merchants_visible_to
-from ebakul.merchants.services import EDITABLE_STATUSES, merchant_create, merchant_update
-from ebakul.purchases.models import PENDING_STATUSES, PurchaseStatus
+from ebakul.merchants.services import merchant_create, merchant_update
+from ebakul.purchases.models import PurchaseStatus
 from ebakul.purchases.selectors import purchases_visible_to
+from ebakul.workflow.selectors import (
+    MERCHANT,
+    PURCHASE,
+    has_flag,
+    state_choices,
+    state_codes,
+    submit_action,
+)
 
 from . import access
 from .access import merchant_required
@@ -70,7 +78,7 @@ def register(request):
 def business(request):
     """Create the business (step 2 of registration) or fix it and resubmit."""
     merchant = _merchant(request)
-    if merchant is not None and merchant.status not in EDITABLE_STATUSES:
+    if merchant is not None and not has_flag(MERCHANT, merchant.status, "is_editable"):
         messages.info(request, MSG_NOT_EDITABLE_NOW)
         return redirect("portal:merchant_home")
     initial = {} if merchant else {"owner_name": request.user.first_name}
@@ -91,7 +99,9 @@ def business(request):
             form.add_error(None, str(exc.message))
         else:
             try:
-                access.apply_action(document=merchant, action="submit", actor=request.user)
+                access.apply_action(
+                    document=merchant, action=_submit_action(merchant), actor=request.user
+                )
             except DomainError as exc:
                 messages.warning(
                     request, MSG_MERCHANT_SAVED_NOT_SUBMITTED % {"reason": exc.message}
@@ -111,7 +121,7 @@ def resubmit(request):
     if merchant is None:
         return redirect("portal:merchant_business")
     try:
-        access.apply_action(document=merchant, action="submit", actor=request.user)
+        access.apply_action(document=merchant, action=_submit_action(merchant), actor=request.user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -119,15 +129,27 @@ def resubmit(request):
     return redirect("portal:merchant_home")
 
 
+def _submit_action(merchant) -> str:
+    """The workflow's submitting action out of the merchant's state (ADR 0125); when there is
+    none the engine refuses the code with its Indonesian reason."""
+    return submit_action(MERCHANT, merchant.status) or "submit"
+
+
 def _monthly_totals(merchant, sales_qs):
     rows = (
         sales_qs.filter(merchant=merchant)
-        .exclude(status=PurchaseStatus.DRAFT)
+        .exclude(status__in=state_codes(PURCHASE, "is_initial"))
         .values("period")
         .annotate(
             count=Count("id"),
-            verified=Sum("amount", filter=Q(status=PurchaseStatus.VERIFIED), default=0),
-            pending=Sum("amount", filter=Q(status__in=PENDING_STATUSES), default=0),
+            verified=Sum(
+                "amount",
+                filter=Q(status__in=state_codes(PURCHASE, "counts_as_verified")),
+                default=0,
+            ),
+            pending=Sum(
+                "amount", filter=Q(status__in=state_codes(PURCHASE, "counts_as_pending")), default=0
+            ),
             to_confirm=Count("id", filter=Q(status=PurchaseStatus.SUBMITTED)),
         )
         .order_by("-period")[:TOTAL_MONTHS]
@@ -150,7 +172,7 @@ def merchant_home(request):
             "merchant": merchant,
             "totals": totals,
             "to_confirm": to_confirm,
-            "editable": merchant.status in EDITABLE_STATUSES,
+            "editable": has_flag(MERCHANT, merchant.status, "is_editable"),
             "statuses": MerchantStatus,
         },
     )
@@ -163,11 +185,12 @@ def sales(request):
         return redirect("portal:merchant_business")
     qs = (
         purchases_visible_to(request.user)
-        .exclude(status=PurchaseStatus.DRAFT)
+        .exclude(status__in=state_codes(PURCHASE, "is_initial"))
         .order_by("-purchased_at", "-pk")
     )
     status = request.GET.get("status") or ""
-    if status in PurchaseStatus.values:
+    statuses = state_choices(PURCHASE, exclude="is_initial")
+    if status in dict(statuses):
         qs = qs.filter(status=status)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
@@ -177,7 +200,7 @@ def sales(request):
             "merchant": merchant,
             "page": page,
             "status": status,
-            "statuses": [c for c in PurchaseStatus.choices if c[0] != PurchaseStatus.DRAFT],
+            "statuses": statuses,
             "dispute_form": DisputeForm(),
             "SUBMITTED": PurchaseStatus.SUBMITTED,
         },
@@ -234,6 +257,6 @@ def poster(request):
             "merchant": merchant,
             "url": url,
             "qr": mark_safe(qr_svg(url)),  # noqa: S308 - generated by qrcode, no user input
-            "verified": merchant.status == MerchantStatus.VERIFIED,
+            "verified": has_flag(MERCHANT, merchant.status, "counts_as_verified"),
         },
     )

@@ -10,7 +10,6 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 
 from ebakul.core.admin_base import (
-    ChoicesValueFilter,
     DeskHistoryAdmin,
     NoDeleteMixin,
     PeriodFilter,
@@ -20,21 +19,19 @@ from ebakul.core.money import format_rupiah
 from ebakul.employees.admin_filters import ScopedWorkUnitFilter
 from ebakul.employees.selectors import employees_visible_to
 from ebakul.merchants.selectors import merchants_selectable
-from ebakul.workflow.admin import WorkflowAdminMixin
+from ebakul.workflow.admin import (
+    StateColours,
+    WorkflowAdminMixin,
+    WorkflowStateFilter,
+    state_badge,
+)
+from ebakul.workflow.selectors import PURCHASE, has_flag
 
-from .models import Purchase, PurchaseLimit, PurchaseStatus
+from .models import Purchase, PurchaseLimit
 from .selectors import purchases_visible_to
 from .services import purchase_create, purchase_may_edit, purchase_update
 
-STATUS_COLOURS = {
-    PurchaseStatus.DRAFT: "info",
-    PurchaseStatus.SUBMITTED: "warning",
-    PurchaseStatus.MERCHANT_CONFIRMED: "info",
-    PurchaseStatus.MERCHANT_DISPUTED: "danger",
-    PurchaseStatus.VERIFIED: "success",
-    PurchaseStatus.REJECTED: "danger",
-    PurchaseStatus.CONTESTED: "warning",
-}
+STATUS_COLOURS = StateColours(PURCHASE)
 
 
 @admin.register(PurchaseLimit)
@@ -47,11 +44,8 @@ class PurchaseLimitAdmin(DeskHistoryAdmin):
         return format_rupiah(obj.max_amount)
 
 
-class PurchaseStatusFilter(ChoicesValueFilter):
-    title = _("status")
-    parameter_name = "status"
-    field_path = "status"
-    options = PurchaseStatus.choices
+class PurchaseStatusFilter(WorkflowStateFilter):
+    document_type = PURCHASE
 
 
 class PurchaseUnitFilter(ScopedWorkUnitFilter):
@@ -149,9 +143,7 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
 
     @display(description=_("status"), ordering="status", label=STATUS_COLOURS)
     def status_label(self, obj):
-        if obj.status in PurchaseStatus.values:
-            return obj.status, PurchaseStatus(obj.status).label
-        return obj.status
+        return state_badge(PURCHASE, obj.status)
 
     @display(description=_("status"))
     def status_text(self, obj):
@@ -203,7 +195,7 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
         if obj is not None:
             readonly.append("employee")  # who the purchase is for never changes (ADR 0086)
         if obj is not None and (
-            obj.status != PurchaseStatus.DRAFT
+            not has_flag(PURCHASE, obj.status, "is_editable")
             or not purchase_may_edit(purchase=obj, actor=request.user)
         ):
             # Submitted purchases are what the merchant confirms and the verifier checks; a

@@ -31,12 +31,6 @@ class PurchaseStatus(models.TextChoices):
 
 
 # Purchases still in the pipeline: shown as "pending" spend.
-PENDING_STATUSES = (
-    PurchaseStatus.SUBMITTED,
-    PurchaseStatus.MERCHANT_CONFIRMED,
-    PurchaseStatus.MERCHANT_DISPUTED,
-    PurchaseStatus.CONTESTED,
-)
 
 
 class PaymentMethod(models.TextChoices):

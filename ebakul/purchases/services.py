@@ -6,7 +6,7 @@ from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.models import next_document_number
 
 from .dates import check_purchase_date, check_purchase_date_period
-from .models import Purchase, PurchaseStatus
+from .models import Purchase
 from .receipts import clean_receipt
 
 
@@ -50,7 +50,7 @@ def purchase_create(
         receipt=receipt,
         payment_method=payment_method,
         qris_reference=qris_reference,
-        status=PurchaseStatus.DRAFT,
+        status=_workflow().initial_state(_workflow().PURCHASE),
         created_by=actor,
     )
     purchase.period = period
@@ -80,6 +80,19 @@ WORKFLOW_FIELDS = frozenset(
         "period",
     }
 )
+
+
+def _workflow():
+    """The workflow's selectors: the initial state and which states may be edited are the
+    workflow definition's (docs/adr/0125), not this module's."""
+    from ebakul.workflow import selectors
+
+    return selectors
+
+
+def purchase_is_editable(purchase: Purchase) -> bool:
+    wf = _workflow()
+    return wf.has_flag(wf.PURCHASE, purchase.status, "is_editable")
 
 
 def purchase_may_edit(*, purchase: Purchase, actor) -> bool:
@@ -120,7 +133,7 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
         fields
     ) != current.employee_id:
         raise DomainError(MSG_EMPLOYEE_FIXED, code="employee_fixed", field="employee")
-    if current.status != PurchaseStatus.DRAFT:
+    if not purchase_is_editable(current):
         raise ConflictError(MSG_NOT_EDITABLE, code="not_editable")
     if current.period:  # a draft already in a locked period cannot be changed either
         check_purchase_date_period(current.period)

@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import WIB
-from ebakul.purchases.models import PurchaseStatus
+from ebakul.workflow.selectors import PURCHASE, state_choices
 
 ACCENT = colors.HexColor("#7e22ce")
 
@@ -107,7 +107,7 @@ def statement_pdf(statement: dict) -> bytes:
     if not purchases:
         story.append(_p(_("No purchases recorded in this period."), normal))
     else:
-        labels = dict(PurchaseStatus.choices)
+        labels = dict(state_choices(PURCHASE))
         rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
         for p in purchases:
             rows.append(

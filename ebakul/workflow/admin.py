@@ -19,6 +19,7 @@ from unfold.decorators import display
 from ebakul.accounts import roles
 from ebakul.accounts.desk import desk_has_permission
 from ebakul.core.admin_base import (
+    ChoicesValueFilter,
     DeskAdmin,
     DeskHistoryAdmin,
     ReadOnlyAdminMixin,
@@ -43,6 +44,9 @@ MSG_BULK_APPLIED = _("%(action)s: %(count)s document(s) done.")
 MSG_BULK_REFUSED = _("%(action)s refused for %(count)s document(s): %(details)s")
 MSG_ACTION_DONE = _("%(document)s: “%(action)s” done, now “%(state)s”.")
 MSG_REASSIGNED = _("%(document)s is now assigned to %(user)s.")
+MSG_ONE_INITIAL = _(
+    "A workflow needs exactly one initial state: the state a new document starts in."
+)
 MSG_ACTION_GONE = _("This action is not open to you on this document now.")
 
 
@@ -69,7 +73,52 @@ class RefusalForm(forms.Form):
         ).order_by("order", "id")
 
 
-# --- Document admins: actions, bulk actions, history --------------------------------------
+# --- Document admins: state filter and label, actions, bulk actions, history --------------
+class WorkflowStateFilter(ChoicesValueFilter):
+    """The status dropdown of a document list: the states of the document's workflow, with the
+    workflow's labels and in its order (ADR 0125). Subclasses set ``document_type``."""
+
+    title = _("status")
+    parameter_name = "status"
+    field_path = "status"
+    document_type = ""
+
+    def lookups(self, request, model_admin):
+        return selectors.state_choices(self.document_type)
+
+
+def state_colour(document_type: str, code: str) -> str:
+    """The badge colour of a state, from its flags: verified green, waiting amber, editable
+    blue, other final states red."""
+    state = selectors.workflow_states(document_type).get(code)
+    if state is None:
+        return ""
+    if state.counts_as_verified:
+        return "success"
+    if state.is_editable:
+        return "info"
+    if state.is_final:
+        return "danger"
+    return "warning"
+
+
+class StateColours(dict):
+    """``label=`` of an unfold ``@display``: the colour of any state of the workflow, also one
+    an administrator added after the code was written."""
+
+    def __init__(self, document_type: str):
+        super().__init__()
+        self.document_type = document_type
+
+    def __missing__(self, code):
+        return state_colour(self.document_type, code)
+
+
+def state_badge(document_type: str, code: str) -> tuple[str, str]:
+    """(code, label) for an unfold label display with ``StateColours``."""
+    return code, selectors.state_label(document_type, code)
+
+
 class WorkflowAdminMixin:
     """Put in front of a document's ModelAdmin (``class PurchaseAdmin(WorkflowAdminMixin, ...)``).
 
@@ -320,6 +369,15 @@ class StateInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        kept = [
+            f
+            for f in self.forms
+            if hasattr(f, "cleaned_data")
+            and f.cleaned_data
+            and not (self.can_delete and self._should_delete_form(f))
+        ]
+        if kept and sum(1 for f in kept if f.cleaned_data.get("is_initial")) != 1:
+            raise ValidationError(MSG_ONE_INITIAL)
         for form in self.forms:
             state = form.instance
             if not state.pk or not hasattr(form, "cleaned_data"):
@@ -348,6 +406,8 @@ class StateInline(TabularInline):
         "is_final",
         "is_editable",
         "awaits_verification",
+        "counts_as_pending",
+        "counts_as_verified",
     )
 
 
@@ -361,7 +421,7 @@ class TransitionInline(StackedInline):
         "allowed_groups",
         ("owner_rule", "owner_group"),
         ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
-        ("requires_reason", "reason_kind"),
+        ("is_submit", "requires_reason", "reason_kind"),
     )
     filter_horizontal = ("allowed_groups",)
 
@@ -417,7 +477,7 @@ class WorkflowTransitionAdmin(DeskHistoryAdmin):
         "allowed_groups",
         ("owner_rule", "owner_group"),
         ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
-        ("requires_reason", "reason_kind"),
+        ("is_submit", "requires_reason", "reason_kind"),
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -127,6 +127,22 @@ class WorkflowState(models.Model):
         default=False,
         help_text=_("Documents in this state are assigned to a verifier."),
     )
+    counts_as_pending = models.BooleanField(
+        _("counts as pending"),
+        default=False,
+        help_text=_(
+            "Purchases in this state are shown as waiting: the monthly close and the reports "
+            "count them as pending spend."
+        ),
+    )
+    counts_as_verified = models.BooleanField(
+        _("counts as verified"),
+        default=False,
+        help_text=_(
+            "Purchases in this state count towards the minimum spend in the monthly close and "
+            "the reports."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -188,6 +204,13 @@ class WorkflowTransition(models.Model):
         help_text=_("Taken by the system, never by a person, when its conditions hold."),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
+    is_submit = models.BooleanField(
+        _("submits the document"),
+        default=False,
+        help_text=_(
+            "The action the owner takes to send an edited document on (the portal's Send button)."
+        ),
+    )
     sets_status_note = models.BooleanField(_("comment becomes the status note"), default=False)
     requires_reason = models.BooleanField(
         _("requires a reason"),

@@ -15,11 +15,19 @@ from .models import (
     WorkflowTransition,
 )
 
-STATE_FLAGS = ("is_initial", "is_final", "is_editable", "awaits_verification")
+STATE_FLAGS = (
+    "is_initial",
+    "is_final",
+    "is_editable",
+    "awaits_verification",
+    "counts_as_pending",
+    "counts_as_verified",
+)
 TRANSITION_FLAGS = (
     "allow_creator",
     "is_automatic",
     "enabled",
+    "is_submit",
     "sets_status_note",
     "requires_reason",
     "reason_kind",

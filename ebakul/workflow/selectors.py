@@ -1,9 +1,130 @@
-"""Reads for the workflow app: the "Tugas saya" inbox and state labels."""
+"""Reads for the workflow app: the "Tugas saya" inbox, and the workflow definition as the source
+of truth for what a state means (docs/adr/0125): its label, whether it is initial, editable,
+final, pending or verified, and which action submits.
 
+The states of a document type are read once per request (or Celery task) and kept in a
+request-local cache, so a list of N documents, a template filter and a service check share one
+query. SQL that must stay set-based (the monthly close, the reports) uses ``state_codes``, a
+subquery, and costs no query of its own."""
+
+from asgiref.local import Local
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from .models import Assignment, DocumentType, WorkflowState
+from .models import Assignment, DocumentType, WorkflowState, WorkflowTransition
+
+PURCHASE = DocumentType.PURCHASE.value
+MERCHANT = DocumentType.MERCHANT.value
+STATE_FLAGS = frozenset(
+    {
+        "is_initial",
+        "is_final",
+        "is_editable",
+        "awaits_verification",
+        "counts_as_pending",
+        "counts_as_verified",
+    }
+)
+
+_cache = Local()
+
+
+def reset_cache(**kwargs) -> None:
+    """Forget the cached definitions (at the start of each request and task, after an edit)."""
+    _cache.states = {}
+    _cache.submits = {}
+
+
+def _bucket(name: str) -> dict:
+    bucket = getattr(_cache, name, None)
+    if bucket is None:
+        reset_cache()
+        bucket = getattr(_cache, name)
+    return bucket
+
+
+def workflow_states(key: str) -> dict[str, WorkflowState]:
+    """{code: state} of the workflow of document type ``key``, in display order (one query per
+    request)."""
+    states = _bucket("states")
+    if key not in states:
+        states[key] = {
+            s.code: s
+            for s in WorkflowState.objects.filter(workflow__document_type=key).order_by(
+                "order", "id"
+            )
+        }
+    return states[key]
+
+
+def _check_flag(flag: str) -> None:
+    if flag not in STATE_FLAGS:
+        raise ValueError(f"unknown workflow state flag: {flag}")
+
+
+def states_with(key: str, flag: str) -> frozenset[str]:
+    """The codes of the states of ``key``'s workflow that have ``flag`` set."""
+    _check_flag(flag)
+    return frozenset(code for code, s in workflow_states(key).items() if getattr(s, flag))
+
+
+def state_codes(key: str, flag: str) -> QuerySet:
+    """The same codes as a lazy subquery (``status__in=state_codes(...)``, or its SQL), for
+    set-based reads that must not cost a query of their own."""
+    _check_flag(flag)
+    return WorkflowState.objects.filter(workflow__document_type=key, **{flag: True}).values("code")
+
+
+def state_codes_sql(key: str, flag: str) -> tuple[str, list]:
+    """``state_codes`` as raw SQL and its parameters, for hand-written SQL (``IN (<sql>)``)."""
+    sql, params = state_codes(key, flag).query.sql_with_params()
+    return sql, list(params)
+
+
+def has_flag(key: str, code: str, flag: str) -> bool:
+    _check_flag(flag)
+    state = workflow_states(key).get(code)
+    return bool(state and getattr(state, flag))
+
+
+def initial_state(key: str) -> str:
+    """The code of the state a new document starts in."""
+    for code, state in workflow_states(key).items():
+        if state.is_initial:
+            return code
+    raise LookupError(f"the workflow of {key} has no initial state")
+
+
+def state_label(key: str, code: str) -> str:
+    """The workflow's label for ``code``; the code itself for a state the workflow lacks."""
+    state = workflow_states(key).get(code)
+    return state.label if state else code
+
+
+def state_choices(key: str, *, exclude: str | None = None) -> list[tuple[str, str]]:
+    """[(code, label)] of every state, in the workflow's order; ``exclude`` a flag to leave out
+    (e.g. ``is_initial`` for lists that never show drafts)."""
+    if exclude:
+        _check_flag(exclude)
+    return [
+        (code, s.label)
+        for code, s in workflow_states(key).items()
+        if not (exclude and getattr(s, exclude))
+    ]
+
+
+def submit_action(key: str, state: str) -> str | None:
+    """The code of the enabled transition out of ``state`` that submits the document."""
+    submits = _bucket("submits")
+    if key not in submits:
+        submits[key] = dict(
+            WorkflowTransition.objects.filter(
+                workflow__document_type=key, is_submit=True, enabled=True
+            )
+            .order_by("-order", "-id")
+            .values_list("from_state__code", "code")
+        )
+    return submits[key].get(state)
 
 
 def _doc_subquery(key: str, field: str) -> Subquery:

@@ -23,7 +23,8 @@ from ebakul.compliance.models import MonthlyCompliance, TppDeduction
 from ebakul.compliance.selectors import period_get_or_default
 from ebakul.merchants.models import MerchantVerificationSpan
 from ebakul.merchants.selectors import verified_at_q
-from ebakul.purchases.models import PENDING_STATUSES, Purchase
+from ebakul.purchases.models import Purchase
+from ebakul.workflow.selectors import PURCHASE, state_codes
 from tests import clock
 
 from .conftest import PERIOD, YEAR, wib
@@ -42,7 +43,7 @@ def reference_spend(period) -> dict[int, tuple[int, int]]:
         .values("employee_id")
         .annotate(
             verified=Sum("amount", filter=counted),
-            pending=Sum("amount", filter=Q(status__in=PENDING_STATUSES)),
+            pending=Sum("amount", filter=Q(status__in=state_codes(PURCHASE, "counts_as_pending"))),
         )
         .values_list("employee_id", "verified", "pending")
     )

@@ -225,7 +225,14 @@ def _definition_post(definition, *, delete_state=None, rename_state=None):
                 p + "label": s.label,
             }
         )
-        for flag in ("is_initial", "is_final", "is_editable", "awaits_verification"):
+        for flag in (
+            "is_initial",
+            "is_final",
+            "is_editable",
+            "awaits_verification",
+            "counts_as_pending",
+            "counts_as_verified",
+        ):
             if getattr(s, flag):
                 data[p + flag] = "on"
         if s == delete_state and not rename_state:
@@ -255,7 +262,7 @@ def _definition_post(definition, *, delete_state=None, rename_state=None):
                 p + "owner_group": t.owner_group_id or "",
             }
         )
-        for flag in ("allow_creator", "is_automatic", "enabled", "sets_status_note"):
+        for flag in ("allow_creator", "is_automatic", "enabled", "sets_status_note", "is_submit"):
             if getattr(t, flag):
                 data[p + flag] = "on"
     return data

@@ -2,12 +2,11 @@ from django import template
 
 from ebakul.core.models import Notification
 from ebakul.core.money import format_rupiah
-from ebakul.merchants.models import MerchantStatus
-from ebakul.purchases.models import PurchaseStatus
+from ebakul.workflow.selectors import MERCHANT, PURCHASE, has_flag, state_label
 
 register = template.Library()
 
-_LABELS = {"purchase": PurchaseStatus, "merchant": MerchantStatus}
+_KINDS = {"purchase": PURCHASE, "merchant": MERCHANT}
 
 
 @register.filter
@@ -21,11 +20,18 @@ def rupiah(value):
 
 @register.filter
 def status_label(value, kind="purchase"):
-    choices = _LABELS.get(kind, PurchaseStatus)
-    try:
-        return choices(value).label
-    except ValueError:
+    """The workflow's label of a state (ADR 0125), as the administrators named it; read once per
+    request."""
+    if not value:
         return value
+    return state_label(_KINDS.get(kind, PURCHASE), value)
+
+
+@register.filter
+def editable_purchase(value) -> bool:
+    """Whether a purchase in state ``value`` may still be changed and sent (the workflow's
+    ``is_editable`` flag)."""
+    return bool(value) and has_flag(PURCHASE, value, "is_editable")
 
 
 @register.simple_tag(takes_context=True)

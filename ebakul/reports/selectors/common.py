@@ -3,25 +3,38 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 
 from ebakul.employees.models import Employee
 from ebakul.employees.selectors import employees_visible_to
-from ebakul.purchases.models import PENDING_STATUSES, Purchase, PurchaseStatus
+from ebakul.purchases.models import Purchase
 from ebakul.purchases.selectors import purchases_visible_to
+from ebakul.workflow.selectors import PURCHASE, state_codes
 
 from ..access import assert_can_read_reports
 
-VERIFIED = PurchaseStatus.VERIFIED
 WIB_OFFSET = dt.timedelta(hours=7)
 
-# Purchase status filter of the purchase-based reports: a name -> the statuses it stands for.
-STATUS_SETS: dict[str, tuple[str, ...]] = {
-    "verified": (PurchaseStatus.VERIFIED,),
-    "pending": tuple(PENDING_STATUSES),
-    "all": (PurchaseStatus.VERIFIED, *PENDING_STATUSES),
-}
+
+def verified_q(prefix: str = "") -> Q:
+    """Purchases in a state the purchase workflow counts as verified (ADR 0125): a subquery on
+    the workflow's states, so it costs no query of its own."""
+    return Q(**{f"{prefix}status__in": state_codes(PURCHASE, "counts_as_verified")})
+
+
+def pending_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": state_codes(PURCHASE, "counts_as_pending")})
+
+
+def status_set_q(name: str) -> Q:
+    """The purchase status filter of the purchase-based reports: "verified", "pending" or
+    "all" (both); anything else reads as "verified"."""
+    if name == "pending":
+        return pending_q()
+    if name == "all":
+        return verified_q() | pending_q()
+    return verified_q()
 
 
 @dataclass

@@ -2,7 +2,7 @@
 the deduction register and the employee statement. They read ``MonthlyCompliance`` and
 ``TppDeduction`` rows written by the compliance app's month close."""
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.compliance.models import (
@@ -15,10 +15,11 @@ from ebakul.compliance.models import (
 from ebakul.compliance.selectors import compliance_visible_to, deductions_visible_to
 from ebakul.core.errors import PermissionDeniedError
 from ebakul.core.periods import validate_period
-from ebakul.purchases.models import Purchase, PurchaseStatus
+from ebakul.purchases.models import Purchase
+from ebakul.workflow.selectors import PURCHASE, state_codes
 
 from ..access import assert_can_read_reports
-from .common import ReportData, as_int, percent, scoped_employees
+from .common import ReportData, as_int, percent, scoped_employees, verified_q
 from .purchases import period_range, spend_trend
 
 # What e-TPP pulls: deductions of a locked period, before and after it acknowledged them.
@@ -347,11 +348,12 @@ def statement_for(*, employee, period: str) -> dict:
     )
     purchases = list(
         Purchase.objects.filter(employee=employee, period=period)
-        .exclude(status=PurchaseStatus.DRAFT)
+        .exclude(status__in=state_codes(PURCHASE, "is_initial"))
+        .annotate(counts_verified=ExpressionWrapper(verified_q(), output_field=BooleanField()))
         .select_related("merchant", "category")
         .order_by("purchased_at", "id")
     )
-    verified = sum(p.amount for p in purchases if p.status == PurchaseStatus.VERIFIED)
+    verified = sum(p.amount for p in purchases if p.counts_verified)
     return {
         "employee": employee,
         "period": period,

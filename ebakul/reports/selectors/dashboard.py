@@ -3,11 +3,10 @@
 from django.db.models import Count, Q, Sum
 
 from ebakul.core.periods import current_period, period_days, period_first_day, validate_period
-from ebakul.merchants.models import MerchantStatus
 from ebakul.merchants.selectors import merchants_visible_to
-from ebakul.purchases.models import PENDING_STATUSES
+from ebakul.workflow.selectors import MERCHANT, state_codes
 
-from .common import VERIFIED, as_int, scoped_purchases, wib_day
+from .common import as_int, pending_q, scoped_purchases, verified_q, wib_day
 from .compliance import COMPLIANT, EXEMPT, SHORTFALL, compliance_rate, scoped_compliance
 
 
@@ -25,16 +24,16 @@ def dashboard_figures(*, user, period: str | None = None) -> dict:
     period = period or current_period()
     validate_period(period)
     purchases = scoped_purchases(user)
-    in_period = Q(period=period, status=VERIFIED)
-    head = purchases.filter(Q(period=period) | Q(status__in=PENDING_STATUSES)).aggregate(
+    in_period = Q(period=period) & verified_q()
+    head = purchases.filter(Q(period=period) | pending_q()).aggregate(
         verified_spend=Sum("amount", filter=in_period),
         verified_purchases=Count("id", filter=in_period),
         active_merchants=Count("merchant_id", filter=in_period, distinct=True),
         buyers=Count("employee_id", filter=in_period, distinct=True),
-        waiting=Count("id", filter=Q(status__in=PENDING_STATUSES)),
-        waiting_spend=Sum("amount", filter=Q(status__in=PENDING_STATUSES)),
+        waiting=Count("id", filter=pending_q()),
+        waiting_spend=Sum("amount", filter=pending_q()),
     )
-    verified = purchases.filter(period=period, status=VERIFIED)
+    verified = purchases.filter(verified_q(), period=period)
     per_day = {
         g["day"]: as_int(g["spend"])
         for g in verified.annotate(day=wib_day("purchased_at"))
@@ -81,7 +80,10 @@ def dashboard_figures(*, user, period: str | None = None) -> dict:
             "rate": compliance_rate(agg["compliant"], agg["employees"], agg["exempt"]),
         }
     verified_merchants = (
-        merchants_visible_to(user).filter(status=MerchantStatus.VERIFIED).order_by().count()
+        merchants_visible_to(user)
+        .filter(status__in=state_codes(MERCHANT, "counts_as_verified"))
+        .order_by()
+        .count()
     )
     return {
         "period": period,

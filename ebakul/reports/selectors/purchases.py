@@ -5,13 +5,14 @@ from django.db.models import Count, Min, Q, Sum
 from ebakul.core.periods import next_period, previous_period, validate_period
 
 from .common import (
-    STATUS_SETS,
-    VERIFIED,
     ReportData,
     as_int,
     filter_purchases,
+    pending_q,
     percent,
     scoped_purchases,
+    status_set_q,
+    verified_q,
 )
 
 MAX_TREND_MONTHS = 36
@@ -36,9 +37,7 @@ def consumption_map(
     with the change against the previous month. One aggregate query."""
     validate_period(period)
     prev = previous_period(period)
-    qs = scoped_purchases(user).filter(
-        period__in=(period, prev), status__in=STATUS_SETS.get(status, STATUS_SETS["verified"])
-    )
+    qs = scoped_purchases(user).filter(status_set_q(status), period__in=(period, prev))
     qs = filter_purchases(qs, unit=unit, category=category, kecamatan=kecamatan)
     now, before = Q(period=period), Q(period=prev)
     groups = (
@@ -110,7 +109,7 @@ def merchant_ranking(
     top 10, Herfindahl–Hirschman index on a 0–10,000 scale) and the merchants whose first
     verified sale (within the reader's scope) falls in the period. One aggregate query."""
     validate_period(period)
-    qs = scoped_purchases(user).filter(status=VERIFIED, period__lte=period)
+    qs = scoped_purchases(user).filter(verified_q(), period__lte=period)
     qs = filter_purchases(qs, unit=unit)
     if category:
         qs = qs.filter(merchant__category=category)
@@ -189,12 +188,12 @@ def spend_trend(
     """Verified and pending spend per month over a range of periods. One aggregate query;
     months without purchases appear with zeros."""
     periods = period_range(period_from, period_to)
-    qs = scoped_purchases(user).filter(period__in=periods, status__in=STATUS_SETS["all"])
+    qs = scoped_purchases(user).filter(status_set_q("all"), period__in=periods)
     qs = filter_purchases(
         qs, unit=unit, employee_class=employee_class, category=category, kecamatan=kecamatan
     )
-    verified = Q(status=VERIFIED)
-    pending = ~verified
+    verified = verified_q()
+    pending = pending_q()
     groups = {
         g["period"]: g
         for g in qs.values("period").annotate(
