@@ -18,6 +18,7 @@ setup:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	scripts/typecheck.sh
 	scripts/check-deploy.sh
 
 format:

@@ -80,7 +80,7 @@ def appeal_window_open(period: str, at: dt.datetime | None = None) -> bool:
 def purchase_in_appeal_window(purchase) -> bool:
     """Workflow condition hook ``appeal_window_open`` for purchases (registered in apps.py)."""
     period = getattr(purchase, "period", None)
-    return bool(period) and appeal_window_open(period)
+    return bool(period) and appeal_window_open(str(period))
 
 
 def period_or_default(period: str) -> Period:

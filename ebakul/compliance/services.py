@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
 from ebakul.core.errors import ConflictError, DomainError, PeriodLockedError, PermissionDeniedError
+from ebakul.core.history import set_history_user
 from ebakul.core.periods import WIB, period_label, period_of, validate_period
 from ebakul.core.services import notify
 from ebakul.purchases.models import Purchase
@@ -200,7 +201,7 @@ def period_update(*, period: Period, actor, **dates) -> Period:
         if name in dates:
             setattr(locked, name, dates[name])
     locked.full_clean()
-    locked._history_user = actor
+    set_history_user(locked, actor)
     locked.save()
     _event(
         "period_updated", period=locked.period, actor=actor, **{k: str(v) for k, v in dates.items()}
@@ -416,9 +417,14 @@ def _compute(*, p: Period, actor, employee_ids, progress, kind: str) -> tuple[di
         p.status = PeriodStatus.COMPUTED
         p.computed_at = stamp
         p.rule = rule
-        p._history_user = actor
+        set_history_user(p, actor)
         p.save()
-    stats = {"period": period, **_result_counts(results), "removed": removed, "rule": rule.pk}
+    stats = {
+        "period": period,
+        **_result_counts(results),
+        "removed": removed,
+        "rule": rule.pk if rule else None,
+    }
     _event(
         kind if employee_ids is None else "recomputed",
         period=period,
@@ -518,7 +524,7 @@ def lock_period(*, period: str, actor=None, progress=None) -> dict:
     )
     p.status = PeriodStatus.LOCKED
     p.locked_at = now
-    p._history_user = actor
+    set_history_user(p, actor)
     p.save()
     # Purchases of a locked period can no longer be acted on: take them out of the verifiers'
     # queues ("Tugas saya") instead of leaving work nobody can do.
@@ -605,7 +611,7 @@ def deduction_acknowledge(
     d.applied_amount = applied_amount
     d.applied_at = applied_at
     d.updated_at = timezone.now()
-    d._history_user = actor
+    set_history_user(d, actor)
     d.full_clean()
     d.save()
     _event(
@@ -638,7 +644,7 @@ def deduction_correct(
     now = timezone.now()
     old.status = DeductionStatus.CANCELLED
     old.updated_at = now
-    old._history_user = actor
+    set_history_user(old, actor)
     old.save()
     new = TppDeduction(
         employee_id=old.employee_id,
@@ -653,7 +659,7 @@ def deduction_correct(
         created_at=now,
         updated_at=now,
     )
-    new._history_user = actor
+    set_history_user(new, actor)
     new.full_clean()
     new.save()
     _event(
@@ -724,7 +730,7 @@ def exemption_create(
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     ex.full_clean()
-    ex._history_user = actor
+    set_history_user(ex, actor)
     ex.save()
     _event("exemption_requested", employee=employee, actor=actor, exemption=ex.pk)
     return ex
@@ -746,7 +752,7 @@ def exemption_update(*, exemption, actor, **fields) -> Exemption:
     for name, value in fields.items():
         setattr(ex, name, value)
     ex.full_clean()
-    ex._history_user = actor
+    set_history_user(ex, actor)
     ex.save()
     _event("exemption_changed", employee=ex.employee_id, actor=actor, exemption=ex.pk)
     return ex
@@ -763,7 +769,7 @@ def _exemption_decide(*, exemption, status: str, note: str, actor) -> Exemption:
     ex.decided_at = timezone.now()
     if note:
         ex.note = f"{ex.note}\n{note}".strip()
-    ex._history_user = actor
+    set_history_user(ex, actor)
     ex.save()
     _event(f"exemption_{status}", employee=ex.employee_id, actor=actor, exemption=ex.pk)
     return ex
@@ -813,7 +819,7 @@ def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     appeal.full_clean()
-    appeal._history_user = actor
+    set_history_user(appeal, actor)
     appeal.save()
     _event("appeal_created", period=period, employee=employee, actor=actor, appeal=appeal.pk)
     return appeal
@@ -886,7 +892,7 @@ def _apply_remedy(
             decided_at=now,
         )
         ex.full_clean()
-        ex._history_user = actor
+        set_history_user(ex, actor)
         ex.save()
         _event("exemption_approved", employee=a.employee_id, actor=actor, exemption=ex.pk)
         a.remedy_exemption = ex
@@ -913,7 +919,7 @@ def _apply_remedy(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         adj.full_clean()
-        adj._history_user = actor
+        set_history_user(adj, actor)
         adj.save()
 
 
@@ -993,7 +999,7 @@ def appeal_decide(
     a.decided_at = timezone.now()
     a.deduction_before = before.deduction_amount if before else None
     a.deduction_after = after.deduction_amount if after else None
-    a._history_user = actor
+    set_history_user(a, actor)
     a.save()
     _event(
         "appeal_accepted" if accept else "appeal_rejected",

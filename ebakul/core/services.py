@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from ebakul.core.history import set_history_user
+
 from .models import Notification
 
 
@@ -35,6 +37,6 @@ def record_save(*, instance, actor=None):
     that has no rules beyond its model's validation: validate everything, record who did it in
     the change history, then save."""
     instance.full_clean()
-    instance._history_user = actor
+    set_history_user(instance, actor)
     instance.save()
     return instance

@@ -1,5 +1,7 @@
 from django.db import transaction
 
+from ebakul.core.history import set_history_user
+
 from .models import Employee
 
 
@@ -7,7 +9,7 @@ from .models import Employee
 def employee_create(*, actor=None, **fields) -> Employee:
     employee = Employee(**fields)
     employee.full_clean()
-    employee._history_user = actor
+    set_history_user(employee, actor)
     employee.save()
     return employee
 
@@ -17,7 +19,7 @@ def employee_update(*, employee: Employee, actor=None, **fields) -> Employee:
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.full_clean()
-    employee._history_user = actor
+    set_history_user(employee, actor)
     employee.save()
     return employee
 
