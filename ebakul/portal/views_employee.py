@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -320,10 +319,10 @@ def appeal(request):
         return redirect("portal:employee_home")
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from ebakul.compliance import services as csv
+        from ebakul.compliance import services as compliance_services
 
         try:
-            csv.appeal_create(
+            compliance_services.appeal_create(
                 employee=request.employee,
                 period=row.period,
                 reason=form.cleaned_data["reason"],
@@ -338,10 +337,6 @@ def appeal(request):
             messages.success(request, MSG_APPEAL_SENT)
             return redirect("portal:employee_home")
     return render(request, "portal/employee/appeal.html", {"form": form, "compliance": row})
-
-
-def purchase_link_for_merchant(merchant) -> str:
-    return reverse("portal:purchase_new") + f"?merchant={merchant.pk}"
 
 
 @employee_required

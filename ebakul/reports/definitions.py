@@ -211,8 +211,6 @@ TREND = Report(
     icon="trending_up",
 )
 
-PURCHASE_REPORTS = (CONSUMPTION_MAP, MERCHANTS, TREND)
-
 
 # --- compliance ----------------------------------------------------------------------------
 def _run_by_unit(user, data):

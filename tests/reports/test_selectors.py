@@ -181,10 +181,10 @@ def test_employee_list_and_status_filter(world, admin_user):
 
 
 def test_deduction_register_is_what_etpp_pulls(world, admin_user, django_assert_max_num_queries):
-    from ebakul.compliance import services as csv
+    from ebakul.compliance import services as compliance_services
 
     first = TppDeduction.objects.filter(period=world.period).order_by("id").first()
-    csv.deduction_acknowledge(
+    compliance_services.deduction_acknowledge(
         deduction=first,
         etpp_reference="ETPP-1",
         applied_amount=first.deduction_amount,

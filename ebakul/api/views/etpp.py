@@ -30,7 +30,7 @@ from ebakul.api.serializers import (
 )
 from ebakul.compliance import adjustments as cadj
 from ebakul.compliance import selectors as cs
-from ebakul.compliance import services as csv
+from ebakul.compliance import services as compliance_services
 from ebakul.compliance.models import MonthlyCompliance, Period, PeriodStatus, TppDeduction
 from ebakul.core.errors import ConflictError
 from ebakul.core.periods import PERIOD_PATTERN, clean_period
@@ -320,7 +320,7 @@ class AcknowledgeView(ApiView):
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            csv.deduction_acknowledge(
+            compliance_services.deduction_acknowledge(
                 deduction=deduction,
                 etpp_reference=body.validated_data["etpp_reference"],
                 applied_amount=body.validated_data["applied_amount"],
@@ -330,7 +330,7 @@ class AcknowledgeView(ApiView):
         except ConflictError as exc:
             slug = (
                 "acknowledgement-conflict"
-                if exc.message == csv.MSG_DEDUCTION_ACK_CONFLICT
+                if exc.message == compliance_services.MSG_DEDUCTION_ACK_CONFLICT
                 else "deduction-not-final"
             )
             return problems.problem_response(409, type_slug=slug, detail=exc.message)
