@@ -68,6 +68,15 @@ def appeal_close_of(period: str) -> dt.datetime:
     return found or default_calendar(period)["appeal_close"]
 
 
+def periods_open_for_appeal(at: dt.datetime | None = None) -> QuerySet[Period]:
+    """The months whose results may be appealed now: computed (not yet locked) and not past
+    their appeal close (ADR 0106, 0112). The one definition the portal (which month the appeal
+    page offers) and ``services.appeal_create`` (which refuses the others) share."""
+    return Period.objects.filter(
+        status=PeriodStatus.COMPUTED, appeal_close__gte=at or timezone.now()
+    )
+
+
 def appeal_window_open(period: str, at: dt.datetime | None = None) -> bool:
     """Whether something of ``period`` may still be contested: not locked and before its
     appeal close (docs/adr/0112)."""

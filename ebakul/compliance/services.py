@@ -30,7 +30,7 @@ from .models import (
     PeriodStatus,
     TppDeduction,
 )
-from .selectors import period_get_or_default
+from .selectors import period_get_or_default, periods_open_for_appeal
 
 MSG_PERIOD_LOCKED = _(
     "Period %(period)s is locked: its results are final and nothing in it can change any more "
@@ -50,6 +50,9 @@ MSG_APPEAL_WINDOW = _(
 MSG_APPEAL_PENDING = _("There is already a pending appeal for this period.")
 MSG_APPEAL_DECIDED = _("This appeal has already been decided.")
 MSG_REASON_REQUIRED = _("Please give a reason.")
+# An appeal is read by a verifier who decides on it: a reason of a few words says too little.
+APPEAL_REASON_MIN_LENGTH = 20
+MSG_APPEAL_REASON_SHORT = _("Explain the reason in at least 20 characters.")
 MSG_DEDUCTION_NOT_FINAL = _("Only a final deduction of a locked period can be acknowledged.")
 MSG_DEDUCTION_ACK_CONFLICT = _(
     "This deduction was already acknowledged with another e-TPP reference or amount."
@@ -800,10 +803,13 @@ def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -
     is_staff_actor = roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER)
     if not is_staff_actor and (employee.user_id is None or employee.user_id != actor.pk):
         raise PermissionDeniedError(MSG_NOT_OWN)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise DomainError(MSG_REASON_REQUIRED, field="reason")
-    p = period_get_or_default(period)
-    if p.status != PeriodStatus.COMPUTED or timezone.now() > p.appeal_close:
+    if len(reason) < APPEAL_REASON_MIN_LENGTH:
+        raise DomainError(MSG_APPEAL_REASON_SHORT, field="reason", code="reason_too_short")
+    period_get_or_default(period)
+    if not periods_open_for_appeal().filter(period=period).exists():
         raise DomainError(MSG_APPEAL_WINDOW % {"period": period}, code="appeal_window_closed")
     if Appeal.objects.filter(
         employee=employee, period=period, status=AppealStatus.PENDING

@@ -292,13 +292,10 @@ def purchase_contest(request, pk: int):
 def _open_appeal(employee):
     """The employee's result whose appeal window is open (a computed month that was not
     compliant), or None."""
-    from django.utils import timezone
+    from ebakul.compliance.models import ComplianceStatus, MonthlyCompliance
+    from ebakul.compliance.selectors import periods_open_for_appeal
 
-    from ebakul.compliance.models import ComplianceStatus, MonthlyCompliance, Period, PeriodStatus
-
-    open_periods = Period.objects.filter(
-        status=PeriodStatus.COMPUTED, appeal_close__gt=timezone.now()
-    ).values("period")
+    open_periods = periods_open_for_appeal().values("period")
     return (
         MonthlyCompliance.objects.filter(employee=employee, period__in=open_periods)
         .exclude(status=ComplianceStatus.COMPLIANT)
