@@ -144,7 +144,7 @@ def _require_admin(actor) -> None:
 
 
 def _require_verifier(actor) -> None:
-    if actor is not None and not (roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER)):
+    if actor is not None and not roles.is_admin_or_verifier(actor):
         raise PermissionDeniedError(MSG_NOT_VERIFIER)
 
 
@@ -690,7 +690,7 @@ def exemption_may_propose(*, employee, actor) -> bool:
         return True
     if getattr(employee, "user_id", None) is not None and employee.user_id == actor.pk:
         return False
-    if roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER):
+    if roles.is_admin_or_verifier(actor):
         return True
     if roles.has_role(actor, roles.UNIT_OPERATOR):
         from ebakul.employees.selectors import operator_unit_ids
@@ -800,7 +800,7 @@ def exemption_reject(*, exemption, actor, note: str = "") -> Exemption:
 @transaction.atomic
 def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -> Appeal:
     validate_period(period)
-    is_staff_actor = roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER)
+    is_staff_actor = roles.is_admin_or_verifier(actor)
     if not is_staff_actor and (employee.user_id is None or employee.user_id != actor.pk):
         raise PermissionDeniedError(MSG_NOT_OWN)
     reason = (reason or "").strip()
