@@ -3,7 +3,8 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ebakul.core.periods import (
@@ -25,6 +26,7 @@ from .models import (
     PeriodStatus,
     SpendingRule,
     TppDeduction,
+    TppDeductionQuerySet,
 )
 
 
@@ -170,13 +172,64 @@ def exemptions_visible_to(user) -> QuerySet[Exemption]:
     return _scope(Exemption.objects.select_related("employee", "decided_by"), user)
 
 
-def deductions_for_export(*, period: str | None = None) -> QuerySet[TppDeduction]:
+def deductions_for_export(*, period: str | None = None) -> TppDeductionQuerySet:
     """What e-TPP may see: final, acknowledged and cancelled (so it can reverse) deductions of
     locked periods; never drafts."""
     qs = TppDeduction.objects.exclude(status="draft").select_related("employee")
     if period:
         qs = qs.filter(period=period)
     return qs.order_by("updated_at", "id")
+
+
+def current_deductions_for_export(*, period: str | None = None) -> QuerySet[TppDeduction]:
+    """The deductions e-TPP reads per employee: the current versions in the export scope, one
+    row per employee and period (a corrected deduction is replaced by its newer version)."""
+    return deductions_for_export(period=period).current()
+
+
+# The e-TPP export row, in this order (the API's raw page query selects the same columns).
+EXPORT_COLUMNS = (
+    "id",
+    "sanction_mode",
+    "deduction_amount",
+    "status",
+    "version",
+    "updated_at",
+    "nip",
+    "name",
+    "unit_code",
+    "employee_class",
+    "tpp_ceiling",
+    "required_spend",
+    "verified_spend",
+    "shortfall",
+)
+
+
+def deduction_export_rows(qs: QuerySet[TppDeduction], *extra: str, **named) -> QuerySet:
+    """``qs`` as e-TPP export rows (``EXPORT_COLUMNS`` and ``extra`` fields): what the API
+    sends and the deduction register shows. The job class is the one of the result, else the
+    employee's."""
+    return qs.values(
+        "id",
+        "sanction_mode",
+        "deduction_amount",
+        "status",
+        "version",
+        "updated_at",
+        *extra,
+        nip=F("employee__nip"),
+        name=F("employee__name"),
+        unit_code=F("employee__work_unit__code"),
+        employee_class=Coalesce(
+            F("compliance__employee_class__number"), F("employee__employee_class__number")
+        ),
+        tpp_ceiling=F("compliance__tpp_ceiling"),
+        required_spend=F("compliance__required_spend"),
+        verified_spend=F("compliance__verified_spend"),
+        shortfall=F("compliance__shortfall"),
+        **named,
+    )
 
 
 def appeals_by_period(employee) -> dict[str, Appeal]:

@@ -1076,12 +1076,9 @@ def _correct_after_lock(*, appeal: Appeal, period: Period, actor) -> dict:
         [appeal.employee_id],
     )
     current = (
-        TppDeduction.objects.filter(
-            employee_id=appeal.employee_id,
-            period=appeal.period,
-            status__in=[DeductionStatus.FINAL, DeductionStatus.ACKNOWLEDGED],
-        )
-        .order_by("-version")
+        TppDeduction.objects.filter(employee_id=appeal.employee_id, period=appeal.period)
+        .current()
+        .filter(status__in=[DeductionStatus.FINAL, DeductionStatus.ACKNOWLEDGED])
         .first()
     )
     if not rows or current is None:
