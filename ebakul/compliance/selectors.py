@@ -187,14 +187,10 @@ def current_deductions_for_export(*, period: str | None = None) -> QuerySet[TppD
     return deductions_for_export(period=period).current()
 
 
-# The e-TPP export row, in this order (the API's raw page query selects the same columns).
+# The e-TPP export row: its columns in the API's order (the API's raw page query selects them in
+# this order too), and those that are not the deduction's own fields.
 EXPORT_COLUMNS = (
     "id",
-    "sanction_mode",
-    "deduction_amount",
-    "status",
-    "version",
-    "updated_at",
     "nip",
     "name",
     "unit_code",
@@ -203,33 +199,32 @@ EXPORT_COLUMNS = (
     "required_spend",
     "verified_spend",
     "shortfall",
+    "sanction_mode",
+    "deduction_amount",
+    "status",
+    "version",
+    "updated_at",
 )
+_EXPORT_EXPRESSIONS = {
+    "nip": F("employee__nip"),
+    "name": F("employee__name"),
+    "unit_code": F("employee__work_unit__code"),
+    # the job class of the result, else the employee's
+    "employee_class": Coalesce(
+        F("compliance__employee_class__number"), F("employee__employee_class__number")
+    ),
+    "tpp_ceiling": F("compliance__tpp_ceiling"),
+    "required_spend": F("compliance__required_spend"),
+    "verified_spend": F("compliance__verified_spend"),
+    "shortfall": F("compliance__shortfall"),
+}
 
 
 def deduction_export_rows(qs: QuerySet[TppDeduction], *extra: str, **named) -> QuerySet:
-    """``qs`` as e-TPP export rows (``EXPORT_COLUMNS`` and ``extra`` fields): what the API
-    sends and the deduction register shows. The job class is the one of the result, else the
-    employee's."""
-    return qs.values(
-        "id",
-        "sanction_mode",
-        "deduction_amount",
-        "status",
-        "version",
-        "updated_at",
-        *extra,
-        nip=F("employee__nip"),
-        name=F("employee__name"),
-        unit_code=F("employee__work_unit__code"),
-        employee_class=Coalesce(
-            F("compliance__employee_class__number"), F("employee__employee_class__number")
-        ),
-        tpp_ceiling=F("compliance__tpp_ceiling"),
-        required_spend=F("compliance__required_spend"),
-        verified_spend=F("compliance__verified_spend"),
-        shortfall=F("compliance__shortfall"),
-        **named,
-    )
+    """``qs`` as e-TPP export rows (``EXPORT_COLUMNS``, plus ``extra`` fields and ``named``
+    expressions): what the API sends and the deduction register shows."""
+    own = [c for c in EXPORT_COLUMNS if c not in _EXPORT_EXPRESSIONS]
+    return qs.values(*own, *extra, **_EXPORT_EXPRESSIONS, **named)
 
 
 def appeals_by_period(employee) -> dict[str, Appeal]:

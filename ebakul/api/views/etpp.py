@@ -48,22 +48,7 @@ MSG_BAD_CURSOR = _("Invalid cursor: use the next link of the previous page.")
 
 _dt = serializers.DateTimeField()
 
-ROW_FIELDS = (
-    "id",
-    "nip",
-    "name",
-    "unit_code",
-    "employee_class",
-    "tpp_ceiling",
-    "required_spend",
-    "verified_spend",
-    "shortfall",
-    "sanction_mode",
-    "deduction_amount",
-    "status",
-    "version",
-    "updated_at",
-)
+ROW_FIELDS = cs.EXPORT_COLUMNS
 
 
 # The page query on MariaDB/MySQL, written out so the join order is fixed: walk the employees in
@@ -73,9 +58,9 @@ ROW_FIELDS = (
 # Scope and columns as in compliance's ``current_deductions_for_export`` (never drafts, current
 # versions: nothing supersedes them) and ``EXPORT_COLUMNS`` (tests/api check both agree).
 _PAGE_SQL = """
-SELECT STRAIGHT_JOIN d.id, d.sanction_mode, d.deduction_amount, d.status, d.version,
-       d.updated_at, e.nip, e.name, w.code, COALESCE(c.number, ec.number), m.tpp_ceiling,
-       m.required_spend, m.verified_spend, m.shortfall
+SELECT STRAIGHT_JOIN d.id, e.nip, e.name, w.code, COALESCE(c.number, ec.number), m.tpp_ceiling,
+       m.required_spend, m.verified_spend, m.shortfall, d.sanction_mode, d.deduction_amount,
+       d.status, d.version, d.updated_at
 FROM {employee} e
 JOIN {deduction} d ON d.employee_id = e.id AND d.period = %s AND d.status <> 'draft'
 LEFT JOIN {deduction} s ON s.supersedes_id = d.id
@@ -87,7 +72,6 @@ WHERE s.id IS NULL AND e.nip > %s{unit_filter}
 ORDER BY e.nip
 LIMIT %s
 """
-_PAGE_COLUMNS = cs.EXPORT_COLUMNS
 
 
 def page_rows(*, period: str, after: str | None, unit: str | None, limit: int) -> list[dict]:
@@ -110,7 +94,7 @@ def page_rows(*, period: str, after: str | None, unit: str | None, limit: int) -
     params = [period, after or "", *([unit] if unit else []), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [dict(zip(_PAGE_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+        rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:
         if timezone.is_naive(row["updated_at"]):
             row["updated_at"] = timezone.make_aware(row["updated_at"], dt.UTC)
