@@ -21,6 +21,7 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+	scripts/typecheck.sh
 	scripts/check-deploy.sh
 
 format:

@@ -53,7 +53,7 @@ def build(fresh: bool) -> None:
 
     from ebakul.accounts import roles
     from ebakul.accounts.models import User
-    from ebakul.compliance import services as csv
+    from ebakul.compliance import services as compliance_services
     from ebakul.core.identifiers import make_nib, make_nik, make_nip
     from ebakul.core.periods import WIB, current_period, period_bounds, previous_period
     from ebakul.core.reference import run_all
@@ -182,9 +182,9 @@ def build(fresh: bool) -> None:
 
     close = period_get_or_default(periods[1]).verification_close + dt.timedelta(minutes=1)
     with time_machine.travel(max(close, timezone_now()), tick=True):
-        csv.compute_period(period=periods[1], actor=admin)
-        csv.lock_period(period=periods[1], actor=admin)
-    csv.compute_period(period=periods[0], actor=admin)
+        compliance_services.compute_period(period=periods[1], actor=admin)
+        compliance_services.lock_period(period=periods[1], actor=admin)
+    compliance_services.compute_period(period=periods[0], actor=admin)
     log(
         f"  compliance computed for {periods[0]} and {periods[1]} (locked): "
         f"{time.perf_counter() - t1:.1f}s"

@@ -6,8 +6,6 @@ urlpatterns = [
     path("desk/", admin.site.urls),
     path("api/v1/", include("ebakul.api.urls")),
     path("reports/", include("ebakul.reports.urls")),
-    path("workflow/", include("ebakul.workflow.urls")),
-    path("compliance/", include("ebakul.compliance.urls")),
     path("", include("ebakul.portal.urls")),
 ]
 # Under /api/ these answer with problem+json; elsewhere they defer to Django's defaults.

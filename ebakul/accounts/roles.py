@@ -26,3 +26,10 @@ def has_role(user, role: str) -> bool:
 
 def is_admin(user) -> bool:
     return has_role(user, ADMIN)
+
+
+def is_admin_or_verifier(user) -> bool:
+    """Administrators and verifiers (and superusers) see every row of every employee and act on
+    anyone's documents as staff: the one definition the selectors' row scoping and the services'
+    checks share (ADR 0131)."""
+    return has_role(user, ADMIN) or has_role(user, VERIFIER)

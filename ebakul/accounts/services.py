@@ -1,10 +1,13 @@
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import PermissionDeniedError
 
 from . import roles
+
+MSG_USERNAME_TAKEN = _("This username is already taken. Choose another one.")
 
 # Model permissions each desk role gets. Row scoping is applied on top (see */selectors.py).
 ROLE_PERMISSIONS = {
@@ -85,6 +88,12 @@ def user_create(
 ):
     from .models import User
 
+    # Usernames are unique regardless of case ("Toko.Sari" and "toko.sari" are one person to
+    # whoever reads them); the database only compares them exactly.
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            {"username": ValidationError(MSG_USERNAME_TAKEN, code="username_taken")}
+        )
     user = User(
         username=username,
         email=email,

@@ -7,7 +7,6 @@ key are stored; the key itself is shown once when it is created (see docs/adr/00
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.models import TimeStampedModel
@@ -86,12 +85,6 @@ class ApiKey(TimeStampedModel):
 
     def __str__(self):
         return f"{self.client} · {self.prefix}…"
-
-    def is_usable(self, at=None) -> bool:
-        at = at or timezone.now()
-        if self.revoked_at is not None or not self.client.active:
-            return False
-        return self.expires_at is None or self.expires_at > at
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])

@@ -106,7 +106,7 @@ def _classes_as_of(end: dt.datetime) -> dict[int, tuple[int, int | None]]:
     historical = EmployeeClass.history.model.objects.filter(history_date__lt=end).order_by(
         "history_date", "history_id"
     )
-    as_of = {}
+    as_of: dict[int, tuple[int, int | None]] = {}
     for h in historical.values_list("id", "default_tpp_ceiling", "fixed_min_spend", "history_type"):
         if h[3] == "-":
             as_of.pop(h[0], None)
@@ -249,18 +249,19 @@ def evaluate(
     exemptions = _exemptions(period.period, employee_ids)
     spent = spend(period, employee_ids)
 
-    required_memo = {}  # (ceiling, fixed, counted days) → required: few distinct values
+    required_memo: dict[
+        tuple, int
+    ] = {}  # (ceiling, fixed, counted days) → required: few distinct values
     results = []
     for emp_id in sorted(employees):
         class_id, ceiling, active_from, active_to, active = employees[emp_id]
         if not active and active_to is None:
             continue  # left the programme without a date: not in scope
-        if active_from is None and active_to is None:
-            span = (first, last)
-        else:
+        span: tuple[dt.date, dt.date] | None = (first, last)
+        if active_from is not None or active_to is not None:
             span = calc.active_span(first, last, active_from, active_to)
-            if span is None:
-                continue
+        if span is None:
+            continue
         default_ceiling, class_fixed_min = classes.get(class_id, (0, None))
         if ceiling is None:
             ceiling = default_ceiling

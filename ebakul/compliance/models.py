@@ -309,6 +309,15 @@ class DeductionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class TppDeductionQuerySet(models.QuerySet):
+    def current(self) -> "TppDeductionQuerySet":
+        """The current version of each employee's deduction of a period, the one definition the
+        e-TPP export, the register, the statement and corrections share (ADR 0131): a correction
+        cancels the old version and links the new one to it, so the current version is the one
+        nothing supersedes (a draft while the period is open)."""
+        return self.filter(superseded_by__isnull=True)
+
+
 class TppDeduction(models.Model):
     """The TPP correction for one employee and period (zero included). Draft until the period is
     locked, final afterwards; a correction cancels it and creates ``version + 1``."""
@@ -349,6 +358,8 @@ class TppDeduction(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"), db_index=True)
     history = HistoricalRecords()
+
+    objects = TppDeductionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("TPP deduction")

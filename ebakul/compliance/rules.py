@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
 from ebakul.core.errors import DomainError, PermissionDeniedError
+from ebakul.core.history import set_history_user
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import next_period, period_first_day, period_last_day, period_of
 
@@ -222,7 +223,7 @@ def rule_create(*, actor, class_amounts=None, **values) -> SpendingRule:
     if not (rule.name or "").strip():
         rule.name = generated_name(rule)
     rule.full_clean()
-    rule._history_user = actor
+    set_history_user(rule, actor)
     rule.save()
     _set_class_amounts(rule, class_amounts)
     ComplianceEvent.objects.create(
@@ -258,7 +259,7 @@ def rule_update(*, rule: SpendingRule, actor, class_amounts=None, **values) -> S
     if not (locked.name or "").strip() or (was_generated and locked.name == old_name):
         locked.name = generated_name(locked)
     locked.full_clean()
-    locked._history_user = actor
+    set_history_user(locked, actor)
     locked.save()
     _set_class_amounts(locked, class_amounts)
     ComplianceEvent.objects.create(

@@ -3,7 +3,8 @@
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ebakul.core.periods import (
@@ -25,6 +26,7 @@ from .models import (
     PeriodStatus,
     SpendingRule,
     TppDeduction,
+    TppDeductionQuerySet,
 )
 
 
@@ -68,6 +70,15 @@ def appeal_close_of(period: str) -> dt.datetime:
     return found or default_calendar(period)["appeal_close"]
 
 
+def periods_open_for_appeal(at: dt.datetime | None = None) -> QuerySet[Period]:
+    """The months whose results may be appealed now: computed (not yet locked) and not past
+    their appeal close (ADR 0106, 0112). The one definition the portal (which month the appeal
+    page offers) and ``services.appeal_create`` (which refuses the others) share."""
+    return Period.objects.filter(
+        status=PeriodStatus.COMPUTED, appeal_close__gte=at or timezone.now()
+    )
+
+
 def appeal_window_open(period: str, at: dt.datetime | None = None) -> bool:
     """Whether something of ``period`` may still be contested: not locked and before its
     appeal close (docs/adr/0112)."""
@@ -80,7 +91,7 @@ def appeal_window_open(period: str, at: dt.datetime | None = None) -> bool:
 def purchase_in_appeal_window(purchase) -> bool:
     """Workflow condition hook ``appeal_window_open`` for purchases (registered in apps.py)."""
     period = getattr(purchase, "period", None)
-    return bool(period) and appeal_window_open(period)
+    return bool(period) and appeal_window_open(str(period))
 
 
 def period_or_default(period: str) -> Period:
@@ -161,13 +172,59 @@ def exemptions_visible_to(user) -> QuerySet[Exemption]:
     return _scope(Exemption.objects.select_related("employee", "decided_by"), user)
 
 
-def deductions_for_export(*, period: str | None = None) -> QuerySet[TppDeduction]:
+def deductions_for_export(*, period: str | None = None) -> TppDeductionQuerySet:
     """What e-TPP may see: final, acknowledged and cancelled (so it can reverse) deductions of
     locked periods; never drafts."""
     qs = TppDeduction.objects.exclude(status="draft").select_related("employee")
     if period:
         qs = qs.filter(period=period)
     return qs.order_by("updated_at", "id")
+
+
+def current_deductions_for_export(*, period: str | None = None) -> QuerySet[TppDeduction]:
+    """The deductions e-TPP reads per employee: the current versions in the export scope, one
+    row per employee and period (a corrected deduction is replaced by its newer version)."""
+    return deductions_for_export(period=period).current()
+
+
+# The e-TPP export row: its columns in the API's order (the API's raw page query selects them in
+# this order too), and those that are not the deduction's own fields.
+EXPORT_COLUMNS = (
+    "id",
+    "nip",
+    "name",
+    "unit_code",
+    "employee_class",
+    "tpp_ceiling",
+    "required_spend",
+    "verified_spend",
+    "shortfall",
+    "sanction_mode",
+    "deduction_amount",
+    "status",
+    "version",
+    "updated_at",
+)
+_EXPORT_EXPRESSIONS = {
+    "nip": F("employee__nip"),
+    "name": F("employee__name"),
+    "unit_code": F("employee__work_unit__code"),
+    # the job class of the result, else the employee's
+    "employee_class": Coalesce(
+        F("compliance__employee_class__number"), F("employee__employee_class__number")
+    ),
+    "tpp_ceiling": F("compliance__tpp_ceiling"),
+    "required_spend": F("compliance__required_spend"),
+    "verified_spend": F("compliance__verified_spend"),
+    "shortfall": F("compliance__shortfall"),
+}
+
+
+def deduction_export_rows(qs: QuerySet[TppDeduction], *extra: str, **named) -> QuerySet:
+    """``qs`` as e-TPP export rows (``EXPORT_COLUMNS``, plus ``extra`` fields and ``named``
+    expressions): what the API sends and the deduction register shows."""
+    own = [c for c in EXPORT_COLUMNS if c not in _EXPORT_EXPRESSIONS]
+    return qs.values(*own, *extra, **_EXPORT_EXPRESSIONS, **named)
 
 
 def appeals_by_period(employee) -> dict[str, Appeal]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
 from ebakul.core.errors import ConflictError, DomainError, PeriodLockedError, PermissionDeniedError
+from ebakul.core.history import set_history_user
 from ebakul.core.periods import WIB, period_label, period_of, validate_period
 from ebakul.core.services import notify
 from ebakul.purchases.models import Purchase
@@ -30,7 +31,7 @@ from .models import (
     PeriodStatus,
     TppDeduction,
 )
-from .selectors import period_get_or_default
+from .selectors import period_get_or_default, periods_open_for_appeal
 
 MSG_PERIOD_LOCKED = _(
     "Period %(period)s is locked: its results are final and nothing in it can change any more "
@@ -50,6 +51,9 @@ MSG_APPEAL_WINDOW = _(
 MSG_APPEAL_PENDING = _("There is already a pending appeal for this period.")
 MSG_APPEAL_DECIDED = _("This appeal has already been decided.")
 MSG_REASON_REQUIRED = _("Please give a reason.")
+# An appeal is read by a verifier who decides on it: a reason of a few words says too little.
+APPEAL_REASON_MIN_LENGTH = 20
+MSG_APPEAL_REASON_SHORT = _("Explain the reason in at least 20 characters.")
 MSG_DEDUCTION_NOT_FINAL = _("Only a final deduction of a locked period can be acknowledged.")
 MSG_DEDUCTION_ACK_CONFLICT = _(
     "This deduction was already acknowledged with another e-TPP reference or amount."
@@ -141,7 +145,7 @@ def _require_admin(actor) -> None:
 
 
 def _require_verifier(actor) -> None:
-    if actor is not None and not (roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER)):
+    if actor is not None and not roles.is_admin_or_verifier(actor):
         raise PermissionDeniedError(MSG_NOT_VERIFIER)
 
 
@@ -202,7 +206,7 @@ def period_update(*, period: Period, actor, **dates) -> Period:
         if name in dates:
             setattr(locked, name, dates[name])
     locked.full_clean()
-    locked._history_user = actor
+    set_history_user(locked, actor)
     locked.save()
     _event(
         "period_updated", period=locked.period, actor=actor, **{k: str(v) for k, v in dates.items()}
@@ -418,9 +422,14 @@ def _compute(*, p: Period, actor, employee_ids, progress, kind: str) -> tuple[di
         p.status = PeriodStatus.COMPUTED
         p.computed_at = stamp
         p.rule = rule
-        p._history_user = actor
+        set_history_user(p, actor)
         p.save()
-    stats = {"period": period, **_result_counts(results), "removed": removed, "rule": rule.pk}
+    stats = {
+        "period": period,
+        **_result_counts(results),
+        "removed": removed,
+        "rule": rule.pk if rule else None,
+    }
     _event(
         kind if employee_ids is None else "recomputed",
         period=period,
@@ -520,7 +529,7 @@ def lock_period(*, period: str, actor=None, progress=None) -> dict:
     )
     p.status = PeriodStatus.LOCKED
     p.locked_at = now
-    p._history_user = actor
+    set_history_user(p, actor)
     p.save()
     # Purchases of a locked period can no longer be acted on: take them out of the verifiers'
     # queues ("Tugas saya") instead of leaving work nobody can do.
@@ -607,7 +616,7 @@ def deduction_acknowledge(
     d.applied_amount = applied_amount
     d.applied_at = applied_at
     d.updated_at = timezone.now()
-    d._history_user = actor
+    set_history_user(d, actor)
     d.full_clean()
     d.save()
     _event(
@@ -640,7 +649,7 @@ def deduction_correct(
     now = timezone.now()
     old.status = DeductionStatus.CANCELLED
     old.updated_at = now
-    old._history_user = actor
+    set_history_user(old, actor)
     old.save()
     new = TppDeduction(
         employee_id=old.employee_id,
@@ -655,7 +664,7 @@ def deduction_correct(
         created_at=now,
         updated_at=now,
     )
-    new._history_user = actor
+    set_history_user(new, actor)
     new.full_clean()
     new.save()
     _event(
@@ -683,7 +692,7 @@ def exemption_may_propose(*, employee, actor) -> bool:
         return True
     if getattr(employee, "user_id", None) is not None and employee.user_id == actor.pk:
         return False
-    if roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER):
+    if roles.is_admin_or_verifier(actor):
         return True
     if roles.has_role(actor, roles.UNIT_OPERATOR):
         from ebakul.employees.selectors import operator_unit_ids
@@ -726,7 +735,7 @@ def exemption_create(
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     ex.full_clean()
-    ex._history_user = actor
+    set_history_user(ex, actor)
     ex.save()
     _event("exemption_requested", employee=employee, actor=actor, exemption=ex.pk)
     return ex
@@ -748,7 +757,7 @@ def exemption_update(*, exemption, actor, **fields) -> Exemption:
     for name, value in fields.items():
         setattr(ex, name, value)
     ex.full_clean()
-    ex._history_user = actor
+    set_history_user(ex, actor)
     ex.save()
     _event("exemption_changed", employee=ex.employee_id, actor=actor, exemption=ex.pk)
     return ex
@@ -765,7 +774,7 @@ def _exemption_decide(*, exemption, status: str, note: str, actor) -> Exemption:
     ex.decided_at = timezone.now()
     if note:
         ex.note = f"{ex.note}\n{note}".strip()
-    ex._history_user = actor
+    set_history_user(ex, actor)
     ex.save()
     _event(f"exemption_{status}", employee=ex.employee_id, actor=actor, exemption=ex.pk)
     return ex
@@ -793,13 +802,16 @@ def exemption_reject(*, exemption, actor, note: str = "") -> Exemption:
 @transaction.atomic
 def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -> Appeal:
     validate_period(period)
-    is_staff_actor = roles.is_admin(actor) or roles.has_role(actor, roles.VERIFIER)
+    is_staff_actor = roles.is_admin_or_verifier(actor)
     if not is_staff_actor and (employee.user_id is None or employee.user_id != actor.pk):
         raise PermissionDeniedError(MSG_NOT_OWN)
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise DomainError(MSG_REASON_REQUIRED, field="reason")
-    p = period_get_or_default(period)
-    if p.status != PeriodStatus.COMPUTED or timezone.now() > p.appeal_close:
+    if len(reason) < APPEAL_REASON_MIN_LENGTH:
+        raise DomainError(MSG_APPEAL_REASON_SHORT, field="reason", code="reason_too_short")
+    period_get_or_default(period)
+    if not periods_open_for_appeal().filter(period=period).exists():
         raise DomainError(MSG_APPEAL_WINDOW % {"period": period}, code="appeal_window_closed")
     if Appeal.objects.filter(
         employee=employee, period=period, status=AppealStatus.PENDING
@@ -815,7 +827,7 @@ def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     appeal.full_clean()
-    appeal._history_user = actor
+    set_history_user(appeal, actor)
     appeal.save()
     _event("appeal_created", period=period, employee=employee, actor=actor, appeal=appeal.pk)
     return appeal
@@ -888,7 +900,7 @@ def _apply_remedy(
             decided_at=now,
         )
         ex.full_clean()
-        ex._history_user = actor
+        set_history_user(ex, actor)
         ex.save()
         _event("exemption_approved", employee=a.employee_id, actor=actor, exemption=ex.pk)
         a.remedy_exemption = ex
@@ -915,7 +927,7 @@ def _apply_remedy(
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         adj.full_clean()
-        adj._history_user = actor
+        set_history_user(adj, actor)
         adj.save()
 
 
@@ -995,7 +1007,7 @@ def appeal_decide(
     a.decided_at = timezone.now()
     a.deduction_before = before.deduction_amount if before else None
     a.deduction_after = after.deduction_amount if after else None
-    a._history_user = actor
+    set_history_user(a, actor)
     a.save()
     _event(
         "appeal_accepted" if accept else "appeal_rejected",
@@ -1066,12 +1078,9 @@ def _correct_after_lock(*, appeal: Appeal, period: Period, actor) -> dict:
         [appeal.employee_id],
     )
     current = (
-        TppDeduction.objects.filter(
-            employee_id=appeal.employee_id,
-            period=appeal.period,
-            status__in=[DeductionStatus.FINAL, DeductionStatus.ACKNOWLEDGED],
-        )
-        .order_by("-version")
+        TppDeduction.objects.filter(employee_id=appeal.employee_id, period=appeal.period)
+        .current()
+        .filter(status__in=[DeductionStatus.FINAL, DeductionStatus.ACKNOWLEDGED])
         .first()
     )
     if not rows or current is None:

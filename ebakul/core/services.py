@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
+
+from ebakul.core.history import set_history_user
 
 from .models import Notification
 
@@ -22,9 +25,14 @@ def notify(
 
 
 def notification_mark_read(*, user, notification_id: int) -> None:
-    from django.utils import timezone
-
     Notification.objects.filter(user=user, id=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark all of ``user``'s unread notifications read (only their own); returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
@@ -35,6 +43,6 @@ def record_save(*, instance, actor=None):
     that has no rules beyond its model's validation: validate everything, record who did it in
     the change history, then save."""
     instance.full_clean()
-    instance._history_user = actor
+    set_history_user(instance, actor)
     instance.save()
     return instance

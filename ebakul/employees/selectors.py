@@ -21,11 +21,7 @@ def scope_by_employee(qs: QuerySet, user, employee_field: str = "employee") -> Q
     prefix = f"{employee_field}__" if employee_field else ""
     if not user or not user.is_authenticated:
         return qs.none()
-    if (
-        user.is_superuser
-        or roles.has_role(user, roles.ADMIN)
-        or roles.has_role(user, roles.VERIFIER)
-    ):
+    if roles.is_admin_or_verifier(user):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):
         return qs.filter(**{f"{prefix}work_unit_id__in": operator_unit_ids(user)})
@@ -45,11 +41,7 @@ def work_units_visible_to(user) -> QuerySet[WorkUnit]:
     qs = WorkUnit.objects.all()
     if not user or not user.is_authenticated:
         return qs.none()
-    if (
-        user.is_superuser
-        or roles.has_role(user, roles.ADMIN)
-        or roles.has_role(user, roles.VERIFIER)
-    ):
+    if roles.is_admin_or_verifier(user):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):
         return qs.filter(id__in=operator_unit_ids(user))

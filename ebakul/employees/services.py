@@ -1,5 +1,7 @@
 from django.db import transaction
 
+from ebakul.core.history import set_history_user
+
 from .models import Employee
 
 
@@ -7,7 +9,7 @@ from .models import Employee
 def employee_create(*, actor=None, **fields) -> Employee:
     employee = Employee(**fields)
     employee.full_clean()
-    employee._history_user = actor
+    set_history_user(employee, actor)
     employee.save()
     return employee
 
@@ -17,7 +19,7 @@ def employee_update(*, employee: Employee, actor=None, **fields) -> Employee:
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.full_clean()
-    employee._history_user = actor
+    set_history_user(employee, actor)
     employee.save()
     return employee
 
@@ -100,10 +102,8 @@ def _as_bool(value) -> bool:
     raise ValueError
 
 
-def employee_upsert_clean(data: dict) -> dict:
-    """Parse and check one upsert row. Raises ValidationError keyed by the contract's fields."""
-    errors: dict[str, list] = {}
-    out: dict = {}
+def _clean_identity(data: dict, out: dict, errors: dict) -> None:
+    """nip, name and employee_type; the NIP structure depends on the type (PNS or PPPK)."""
     nip = _as_text(data.get("nip"))
     name = _as_text(data.get("name"))
     employee_type = _as_text(data.get("employee_type")).upper()
@@ -118,64 +118,72 @@ def employee_upsert_clean(data: dict) -> dict:
     elif employee_type not in EmployeeType.values:
         errors["employee_type"] = [MSG_UPSERT_TYPE]
     if nip and "nip" not in errors:
+        known_type = employee_type if employee_type in EmployeeType.values else "PPPK"
         try:
-            validate_nip(
-                nip, employee_type=employee_type if employee_type in EmployeeType.values else "PPPK"
-            )
+            validate_nip(nip, employee_type=known_type)
         except ValidationError as exc:
             errors["nip"] = exc.messages
     out.update(nip=nip, name=name, employee_type=employee_type)
 
+
+def _clean_class(data: dict, out: dict, errors: dict) -> None:
     raw_class = data.get("employee_class")
     if raw_class in (None, ""):
         errors["employee_class"] = [MSG_UPSERT_REQUIRED]
-    else:
-        try:
-            number = _as_int(raw_class)
-        except (TypeError, ValueError):
-            errors["employee_class"] = [MSG_UPSERT_INT]
-        else:
-            employee_class = EmployeeClass.objects.filter(number=number).first()
-            if employee_class is None:
-                errors["employee_class"] = [MSG_UPSERT_UNKNOWN_CLASS % {"value": number}]
-            out["employee_class"] = employee_class
+        return
+    try:
+        number = _as_int(raw_class)
+    except (TypeError, ValueError):
+        errors["employee_class"] = [MSG_UPSERT_INT]
+        return
+    employee_class = EmployeeClass.objects.filter(number=number).first()
+    if employee_class is None:
+        errors["employee_class"] = [MSG_UPSERT_UNKNOWN_CLASS % {"value": number}]
+    out["employee_class"] = employee_class
 
+
+def _clean_unit(data: dict, out: dict, errors: dict) -> None:
     unit_code = _as_text(data.get("unit_code"))
     if not unit_code:
         errors["unit_code"] = [MSG_UPSERT_REQUIRED]
-    else:
-        unit = WorkUnit.objects.filter(code=unit_code).first()
-        if unit is None:
-            errors["unit_code"] = [MSG_UPSERT_UNKNOWN_UNIT % {"value": unit_code}]
-        elif not unit.active:
-            errors["unit_code"] = [MSG_UPSERT_INACTIVE_UNIT % {"value": unit_code}]
-        out["work_unit"] = unit
+        return
+    unit = WorkUnit.objects.filter(code=unit_code).first()
+    if unit is None:
+        errors["unit_code"] = [MSG_UPSERT_UNKNOWN_UNIT % {"value": unit_code}]
+    elif not unit.active:
+        errors["unit_code"] = [MSG_UPSERT_INACTIVE_UNIT % {"value": unit_code}]
+    out["work_unit"] = unit
 
-    # tpp_ceiling and active may be left out: a new employee then gets the defaults (the job
-    # class ceiling, active) and an existing one keeps its values.
-    raw_ceiling = data.get("tpp_ceiling")
-    if "tpp_ceiling" not in data:
-        pass
-    elif raw_ceiling in (None, ""):
-        out["tpp_ceiling"] = None  # falls back to the job class default
-    else:
-        try:
-            ceiling = _as_int(raw_ceiling)
-        except (TypeError, ValueError):
-            errors["tpp_ceiling"] = [MSG_UPSERT_INT]
+
+def _clean_optional(data: dict, out: dict, errors: dict) -> None:
+    """tpp_ceiling and active may be left out: a new employee then gets the defaults (the job
+    class ceiling, active) and an existing one keeps its values."""
+    if "tpp_ceiling" in data:
+        raw_ceiling = data["tpp_ceiling"]
+        if raw_ceiling in (None, ""):
+            out["tpp_ceiling"] = None  # falls back to the job class default
         else:
-            if ceiling < 0:
-                errors["tpp_ceiling"] = [MSG_UPSERT_NOT_NEGATIVE]
-            out["tpp_ceiling"] = ceiling
-
-    raw_active = data.get("active")
-    if "active" not in data or raw_active in (None, ""):
-        pass
-    else:
+            try:
+                ceiling = _as_int(raw_ceiling)
+            except (TypeError, ValueError):
+                errors["tpp_ceiling"] = [MSG_UPSERT_INT]
+            else:
+                if ceiling < 0:
+                    errors["tpp_ceiling"] = [MSG_UPSERT_NOT_NEGATIVE]
+                out["tpp_ceiling"] = ceiling
+    if data.get("active") not in (None, ""):
         try:
-            out["active"] = _as_bool(raw_active)
+            out["active"] = _as_bool(data["active"])
         except (TypeError, ValueError):
             errors["active"] = [MSG_UPSERT_BOOL]
+
+
+def employee_upsert_clean(data: dict) -> dict:
+    """Parse and check one upsert row. Raises ValidationError keyed by the contract's fields."""
+    errors: dict[str, list] = {}
+    out: dict = {}
+    for clean in (_clean_identity, _clean_class, _clean_unit, _clean_optional):
+        clean(data, out, errors)
     if errors:
         raise ValidationError(errors)
     return out

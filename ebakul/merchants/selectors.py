@@ -2,7 +2,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ebakul.accounts import roles
 
-from .models import ChainDenyEntry, MerchantVerificationSpan, UmkmMerchant
+from .models import ChainDenyEntry, MerchantStatus, MerchantVerificationSpan, UmkmMerchant
 
 
 def chain_match(business_name: str) -> ChainDenyEntry | None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from ebakul.accounts import roles
+from ebakul.core.history import set_history_user
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import now_wib
 
@@ -23,7 +24,7 @@ def merchant_create(*, actor, **fields) -> UmkmMerchant:
     merchant.document_number = "pending"
     merchant.full_clean(exclude=["document_number"])
     merchant.document_number = merchant_document_number()
-    merchant._history_user = actor
+    set_history_user(merchant, actor)
     merchant.save()
     return merchant
 
@@ -79,7 +80,7 @@ def merchant_update(*, merchant: UmkmMerchant, actor, **fields) -> UmkmMerchant:
             raise ValueError(f"merchant_update cannot change {name}")
         setattr(merchant, name, value)
     merchant.full_clean()
-    merchant._history_user = actor
+    set_history_user(merchant, actor)
     merchant.save()
     return merchant
 

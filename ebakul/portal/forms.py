@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ebakul.accounts.forms import MSG_LOCKED, LockoutMixin
+from ebakul.accounts.services import MSG_USERNAME_TAKEN
 from ebakul.compliance.evidence import EVIDENCE_POLICY
+from ebakul.compliance.services import APPEAL_REASON_MIN_LENGTH, MSG_APPEAL_REASON_SHORT
 from ebakul.core.uploads import CleanFileFormField
 from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
@@ -26,10 +28,8 @@ MSG_MERCHANT_NOT_SELECTABLE = _(
     "This business cannot be chosen: only verified local businesses count. Pick one from the list."
 )
 MSG_AMOUNT_FORMAT = _("Write the amount in whole rupiah, for example 25000.")
-MSG_USERNAME_TAKEN = _("This username is already taken. Choose another one.")
 MSG_USERNAME_FORMAT = _("Use 3 to 30 letters, digits, dots, dashes or underscores, without spaces.")
 MSG_PASSWORD_MISMATCH = _("The two passwords are not the same.")
-MSG_APPEAL_REASON_SHORT = _("Explain the reason in at least 20 characters.")
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUT_SECONDS = "%Y-%m-%dT%H:%M:%S"
@@ -105,6 +105,7 @@ class MerchantAccountForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         if not re.fullmatch(r"[A-Za-z0-9._-]{3,30}", username):
             raise ValidationError(MSG_USERNAME_FORMAT, code="username_format")
+        # mirrors the rule user_create enforces, to show the message with the form
         if get_user_model().objects.filter(username__iexact=username).exists():
             raise ValidationError(MSG_USERNAME_TAKEN, code="username_taken")
         return username
@@ -271,7 +272,8 @@ class DisputeForm(forms.Form):
 class AppealForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason of the appeal"),
-        min_length=20,
+        # mirrors the rule appeal_create enforces, to show the message before a round trip
+        min_length=APPEAL_REASON_MIN_LENGTH,
         error_messages={"min_length": MSG_APPEAL_REASON_SHORT},
         widget=forms.Textarea(attrs={"rows": 5}),
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ebakul.accounts import roles
 from ebakul.compliance.selectors import appeals_visible_to
 from ebakul.core.models import Notification
-from ebakul.core.services import notification_mark_read
+from ebakul.core.services import notification_mark_read, notifications_mark_all_read
 from ebakul.core.uploads import private_file_response
 from ebakul.purchases.selectors import purchases_visible_to
 
@@ -114,11 +114,7 @@ def notification_read(request, pk: int):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    from django.utils import timezone
-
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    notifications_mark_all_read(user=request.user)
     messages.success(request, MSG_ALL_READ)
     return redirect("portal:notifications")
 

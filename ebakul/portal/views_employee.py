@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -304,13 +303,10 @@ def purchase_contest(request, pk: int):
 def _open_appeal(employee):
     """The employee's result whose appeal window is open (a computed month that was not
     compliant), or None."""
-    from django.utils import timezone
+    from ebakul.compliance.models import ComplianceStatus, MonthlyCompliance
+    from ebakul.compliance.selectors import periods_open_for_appeal
 
-    from ebakul.compliance.models import ComplianceStatus, MonthlyCompliance, Period, PeriodStatus
-
-    open_periods = Period.objects.filter(
-        status=PeriodStatus.COMPUTED, appeal_close__gt=timezone.now()
-    ).values("period")
+    open_periods = periods_open_for_appeal().values("period")
     return (
         MonthlyCompliance.objects.filter(employee=employee, period__in=open_periods)
         .exclude(status=ComplianceStatus.COMPLIANT)
@@ -331,10 +327,10 @@ def appeal(request):
         return redirect("portal:employee_home")
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from ebakul.compliance import services as csv
+        from ebakul.compliance import services as compliance_services
 
         try:
-            csv.appeal_create(
+            compliance_services.appeal_create(
                 employee=request.employee,
                 period=row.period,
                 reason=form.cleaned_data["reason"],
@@ -349,10 +345,6 @@ def appeal(request):
             messages.success(request, MSG_APPEAL_SENT)
             return redirect("portal:employee_home")
     return render(request, "portal/employee/appeal.html", {"form": form, "compliance": row})
-
-
-def purchase_link_for_merchant(merchant) -> str:
-    return reverse("portal:purchase_new") + f"?merchant={merchant.pk}"
 
 
 @employee_required

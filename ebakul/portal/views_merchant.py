@@ -60,16 +60,20 @@ def register(request):
     form = MerchantAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = user_create(
-            username=data["username"],
-            password=data["password1"],
-            role=roles.MERCHANT,
-            email=data["email"],
-            first_name=data["full_name"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, MSG_ACCOUNT_CREATED)
-        return redirect("portal:merchant_business")
+        try:
+            user = user_create(
+                username=data["username"],
+                password=data["password1"],
+                role=roles.MERCHANT,
+                email=data["email"],
+                first_name=data["full_name"],
+            )
+        except ValidationError as exc:  # the service's rules (e.g. taken meanwhile)
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, MSG_ACCOUNT_CREATED)
+            return redirect("portal:merchant_business")
     return render(request, "portal/merchant/register.html", {"form": form})
 
 

@@ -11,11 +11,7 @@ def purchases_visible_to(user) -> QuerySet[Purchase]:
     qs = Purchase.objects.select_related("employee", "merchant", "category")
     if not user or not user.is_authenticated:
         return qs.none()
-    if (
-        user.is_superuser
-        or roles.has_role(user, roles.ADMIN)
-        or roles.has_role(user, roles.VERIFIER)
-    ):
+    if roles.is_admin_or_verifier(user):
         return qs
     if roles.has_role(user, roles.UNIT_OPERATOR):
         return qs.filter(employee__work_unit_id__in=operator_unit_ids(user))

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
+from ebakul.core.history import set_history_user
 from ebakul.core.models import next_document_number
 
 from .dates import check_purchase_date, check_purchase_date_period
@@ -57,7 +58,7 @@ def purchase_create(
     purchase.full_clean(exclude=["document_number"])
     purchase.receipt_sha256 = receipt.sha256
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
-    purchase._history_user = actor
+    set_history_user(purchase, actor)
     purchase.save()
     return purchase
 
@@ -152,7 +153,7 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     purchase.full_clean(exclude=["document_number"])
     if fields.get("receipt"):
         purchase.receipt_sha256 = fields["receipt"].sha256
-    purchase._history_user = actor
+    set_history_user(purchase, actor)
     purchase.save()
     return purchase
 
@@ -177,7 +178,7 @@ def purchase_contest(*, purchase: Purchase, actor, comment: str, evidence=None) 
     done = apply_action(document=purchase, action=ACTION_CONTEST, actor=actor, comment=comment)
     if evidence:
         done.contest_evidence = evidence
-        done._history_user = actor
+        set_history_user(done, actor)
         done.save(update_fields=["contest_evidence", "updated_at"])
         purchase.contest_evidence = done.contest_evidence
     return done

@@ -211,8 +211,6 @@ TREND = Report(
     icon="trending_up",
 )
 
-PURCHASE_REPORTS = (CONSUMPTION_MAP, MERCHANTS, TREND)
-
 
 # --- compliance ----------------------------------------------------------------------------
 def _run_by_unit(user, data):
@@ -385,13 +383,13 @@ REGISTER = Report(
         Column("name", _("Name")),
         Column("unit_code", _("Unit code")),
         Column("unit", _("Work unit")),
-        Column("class_number", _("Class"), "int"),
+        Column("employee_class", _("Class"), "int"),
         Column("period", _("Period"), "period"),
         Column("version", _("Version"), "int"),
         Column("sanction_mode", _("Sanction mode")),
         Column("tpp_ceiling", _("TPP ceiling (Rp)"), "money"),
-        Column("required", _("Required (Rp)"), "money"),
-        Column("verified", _("Verified (Rp)"), "money"),
+        Column("required_spend", _("Required (Rp)"), "money"),
+        Column("verified_spend", _("Verified (Rp)"), "money"),
         Column("shortfall", _("Shortfall (Rp)"), "money"),
         Column("deduction_amount", _("Deduction (Rp)"), "money"),
         Column("status_label", _("Status")),

@@ -43,15 +43,79 @@ def _table(data, widths, *, header=True, align_right_from=None):
     return table
 
 
+def _styles() -> dict:
+    styles = getSampleStyleSheet()
+    return {
+        "normal": styles["BodyText"],
+        "small": styles["BodyText"].clone("small", fontSize=8),
+        "title": styles["Title"].clone("t", textColor=ACCENT, alignment=0),
+        "heading": styles["Heading2"],
+    }
+
+
+def _identity(employee, period: str) -> list:
+    ident = [
+        [_("Name"), employee.name],
+        [_("NIP"), employee.nip],
+        [_("Work unit"), str(employee.work_unit)],
+        [_("Job class"), str(employee.employee_class)],
+        [_("Period"), period],
+    ]
+    return [_table(ident, [45 * mm, 125 * mm], header=False), Spacer(1, 6 * mm)]
+
+
+def _result(compliance, deduction, st: dict) -> list:
+    story = [_p(_("Result"), st["heading"])]
+    if compliance is None:
+        story.append(_p(_("Compliance for this period has not been computed yet."), st["normal"]))
+        return [*story, Spacer(1, 6 * mm)]
+    result = [
+        [_("TPP ceiling"), format_rupiah(compliance.tpp_ceiling)],
+        [_("Required spend"), format_rupiah(compliance.required_spend)],
+        [_("Verified spend"), format_rupiah(compliance.verified_spend)],
+        [_("Waiting for verification"), format_rupiah(compliance.pending_spend)],
+        [_("Shortfall"), format_rupiah(compliance.shortfall)],
+        [_("Status"), str(compliance.get_status_display())],
+        [_("Computed deduction"), format_rupiah(compliance.deduction_amount)],
+    ]
+    if deduction is not None:
+        result.append(
+            [
+                _("TPP deduction"),
+                f"{format_rupiah(deduction.deduction_amount)} "
+                f"({deduction.get_status_display()}, v{deduction.version})",
+            ]
+        )
+    return [*story, _table(result, [60 * mm, 110 * mm], header=False), Spacer(1, 6 * mm)]
+
+
+def _purchases(purchases, verified_total: int, st: dict) -> list:
+    story = [_p(_("Purchases"), st["heading"])]
+    if not purchases:
+        return [*story, _p(_("No purchases recorded in this period."), st["normal"])]
+    small = st["small"]
+    labels = dict(state_choices(PURCHASE))
+    rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
+    for p in purchases:
+        rows.append(
+            [
+                p.purchased_at.astimezone(WIB).strftime("%d-%m-%Y"),
+                p.document_number,
+                Paragraph(escape(p.merchant.business_name), small),
+                Paragraph(escape(p.category.name), small),
+                Paragraph(escape(str(labels.get(p.status, p.status))), small),
+                format_rupiah(p.amount),
+            ]
+        )
+    rows.append(["", "", "", "", _("Verified total"), format_rupiah(verified_total)])
+    widths = [20 * mm, 36 * mm, 42 * mm, 26 * mm, 24 * mm, 26 * mm]
+    return [*story, _table(rows, widths, align_right_from=5)]
+
+
 def statement_pdf(statement: dict) -> bytes:
     employee = statement["employee"]
     period = statement["period"]
-    compliance = statement["compliance"]
-    deduction = statement["deduction"]
-    styles = getSampleStyleSheet()
-    normal, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8)
-    title_style = styles["Title"].clone("t", textColor=ACCENT, alignment=0)
-
+    st = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
@@ -64,79 +128,19 @@ def statement_pdf(statement: dict) -> bytes:
         % {"period": period, "name": employee.name},
         author="eBakul Bojonegoro",
     )
-    story = [
-        _p(_("eBakul monthly statement"), title_style),
-        _p(_("Belanja ASN untuk Kemajuan Usaha Lokal – Kabupaten Bojonegoro"), small),
-        Spacer(1, 6 * mm),
-    ]
-    ident = [
-        [_("Name"), employee.name],
-        [_("NIP"), employee.nip],
-        [_("Work unit"), str(employee.work_unit)],
-        [_("Job class"), str(employee.employee_class)],
-        [_("Period"), period],
-    ]
-    story += [_table(ident, [45 * mm, 125 * mm], header=False), Spacer(1, 6 * mm)]
-
-    story.append(_p(_("Result"), styles["Heading2"]))
-    if compliance is None:
-        story.append(_p(_("Compliance for this period has not been computed yet."), normal))
-    else:
-        result = [
-            [_("TPP ceiling"), format_rupiah(compliance.tpp_ceiling)],
-            [_("Required spend"), format_rupiah(compliance.required_spend)],
-            [_("Verified spend"), format_rupiah(compliance.verified_spend)],
-            [_("Waiting for verification"), format_rupiah(compliance.pending_spend)],
-            [_("Shortfall"), format_rupiah(compliance.shortfall)],
-            [_("Status"), str(compliance.get_status_display())],
-            [_("Computed deduction"), format_rupiah(compliance.deduction_amount)],
+    printed = _("Printed %(at)s WIB. Only verified purchases count toward the minimum.") % {
+        "at": timezone.now().astimezone(WIB).strftime("%d-%m-%Y %H:%M")
+    }
+    doc.build(
+        [
+            _p(_("eBakul monthly statement"), st["title"]),
+            _p(_("Belanja ASN untuk Kemajuan Usaha Lokal – Kabupaten Bojonegoro"), st["small"]),
+            Spacer(1, 6 * mm),
+            *_identity(employee, period),
+            *_result(statement["compliance"], statement["deduction"], st),
+            *_purchases(statement["purchases"], statement["verified_total"], st),
+            Spacer(1, 8 * mm),
+            _p(printed, st["small"]),
         ]
-        if deduction is not None:
-            result.append(
-                [
-                    _("TPP deduction"),
-                    f"{format_rupiah(deduction.deduction_amount)} "
-                    f"({deduction.get_status_display()}, v{deduction.version})",
-                ]
-            )
-        story.append(_table(result, [60 * mm, 110 * mm], header=False))
-    story.append(Spacer(1, 6 * mm))
-
-    story.append(_p(_("Purchases"), styles["Heading2"]))
-    purchases = statement["purchases"]
-    if not purchases:
-        story.append(_p(_("No purchases recorded in this period."), normal))
-    else:
-        labels = dict(state_choices(PURCHASE))
-        rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
-        for p in purchases:
-            rows.append(
-                [
-                    p.purchased_at.astimezone(WIB).strftime("%d-%m-%Y"),
-                    p.document_number,
-                    Paragraph(escape(p.merchant.business_name), small),
-                    Paragraph(escape(p.category.name), small),
-                    Paragraph(escape(str(labels.get(p.status, p.status))), small),
-                    format_rupiah(p.amount),
-                ]
-            )
-        rows.append(
-            ["", "", "", "", _("Verified total"), format_rupiah(statement["verified_total"])]
-        )
-        story.append(
-            _table(
-                rows,
-                [20 * mm, 36 * mm, 42 * mm, 26 * mm, 24 * mm, 26 * mm],
-                align_right_from=5,
-            )
-        )
-    story += [
-        Spacer(1, 8 * mm),
-        _p(
-            _("Printed %(at)s WIB. Only verified purchases count toward the minimum.")
-            % {"at": timezone.now().astimezone(WIB).strftime("%d-%m-%Y %H:%M")},
-            small,
-        ),
-    ]
-    doc.build(story)
+    )
     return buf.getvalue()

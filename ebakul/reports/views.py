@@ -7,6 +7,7 @@ import re
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -67,6 +68,44 @@ def _params_with_defaults(request, report):
     return params
 
 
+def _export_response(report, form, data, export: str) -> HttpResponse:
+    """The report as a CSV or XLSX download (400 with the form's errors when the filters are
+    invalid)."""
+    if data is None:
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    stamp = form.cleaned_data.get("period") or "{}_{}".format(
+        form.cleaned_data.get("period_from"), form.cleaned_data.get("period_to")
+    )
+    filename = f"ebakul-{report.slug}-{stamp}"
+    if export == "csv":
+        return exports.csv_response(filename=filename, columns=report.columns, rows=data.rows)
+    return exports.xlsx_response(
+        filename=filename, title=str(report.title), columns=report.columns, rows=data.rows
+    )
+
+
+def _not_computed(report, data) -> bool:
+    """A compliance report of a period whose compliance was never computed (says why it is
+    empty)."""
+    return (
+        data is not None
+        and report.group == "compliance"
+        and not data.rows
+        and not (data.summary or {}).get("computed_at")
+    )
+
+
+def _page(rows: list, page_size: int | None, raw_page: str) -> tuple[list, int, int]:
+    """(the rows of the asked page, its number, the number of pages) on Django's Paginator.
+    ASCII digits only (int() takes other scripts' digits): anything else is page 1, a number
+    past the end the last page."""
+    if not page_size:
+        return rows, 1, 1
+    number = max(1, int(raw_page)) if re.fullmatch(r"[0-9]{1,6}", raw_page) else 1
+    page = Paginator(rows, page_size).get_page(number)
+    return list(page.object_list), page.number, page.paginator.num_pages
+
+
 @require_GET
 def report_view(request, slug: str):
     report = REPORTS_BY_SLUG.get(slug)
@@ -78,41 +117,18 @@ def report_view(request, slug: str):
     data = report.run(request.user, form.cleaned_data) if form.is_valid() else None
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
-        if data is None:
-            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-        stamp = form.cleaned_data.get("period") or "{}_{}".format(
-            form.cleaned_data.get("period_from"), form.cleaned_data.get("period_to")
-        )
-        filename = f"ebakul-{report.slug}-{stamp}"
-        if export == "csv":
-            return exports.csv_response(filename=filename, columns=report.columns, rows=data.rows)
-        return exports.xlsx_response(
-            filename=filename, title=str(report.title), columns=report.columns, rows=data.rows
-        )
+        return _export_response(report, form, data, export)
 
     rows, page, pages = [], 1, 1
     figures, chart, totals = [], "", None
     if data is not None:
-        rows = data.rows
-        if report.page_size:
-            pages = max(1, -(-len(rows) // report.page_size))
-            raw_page = request.GET.get("page", "")
-            # ASCII digits only (int() takes other scripts' digits); anything else is page 1.
-            page = int(raw_page) if re.fullmatch(r"[0-9]{1,6}", raw_page) else 1
-            page = min(max(1, page), pages)
-            rows = rows[(page - 1) * report.page_size : page * report.page_size]
+        rows, page, pages = _page(data.rows, report.page_size, request.GET.get("page", ""))
         figures = [(label, display(value, kind)) for label, value, kind in report.figures(data)]
         chart = report.chart(data) if report.chart and data.rows else ""
         totals = display_row(report.columns, data.totals) if data.rows else None
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
-    not_computed = (
-        data is not None
-        and report.group == "compliance"
-        and not data.rows
-        and not (data.summary or {}).get("computed_at")
-    )
     return render(
         request,
         "reports/report.html",
@@ -131,7 +147,7 @@ def report_view(request, slug: str):
             pages=pages,
             total_rows=len(data.rows) if data else 0,
             query=query.urlencode(),
-            not_computed_message=MSG_NOT_COMPUTED if not_computed else "",
+            not_computed_message=MSG_NOT_COMPUTED if _not_computed(report, data) else "",
             period=form.cleaned_data.get("period") if data else None,
         ),
     )

@@ -159,6 +159,10 @@ class WorkflowState(models.Model):
 
 
 class WorkflowTransition(models.Model):
+    # Set by services.load_workflow on a compiled definition's transitions (not columns).
+    allowed_group_names: frozenset[str]
+    condition_list: list[tuple[str, dict]]
+
     workflow = models.ForeignKey(
         WorkflowDefinition, on_delete=models.CASCADE, related_name="transitions"
     )

@@ -9,6 +9,7 @@ assignment_reassign(*, document, assignee, actor, reason="") -> Assignment
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
+from ebakul.core.history import set_history_user
 from ebakul.core.services import notify
 
 from . import conditions, documents
@@ -32,6 +34,9 @@ from .models import (
     WorkflowState,
     WorkflowTransition,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MSG_NO_WORKFLOW = _("There is no active workflow for this kind of document.")
 MSG_LOGIN_REQUIRED = _("Sign in to take an action.")
@@ -136,7 +141,7 @@ def _in_group(user, name: str | None) -> bool:
     return name is None or roles.has_role(user, name)
 
 
-def refusal(transition: WorkflowTransition, document, user) -> str | None:
+def refusal(transition: WorkflowTransition, document, user) -> StrOrPromise | None:
     """Why ``user`` may not take ``transition`` on ``document`` now; None when allowed."""
     params = {"action": transition.label}
     if not transition.enabled:
@@ -153,7 +158,7 @@ def refusal(transition: WorkflowTransition, document, user) -> str | None:
     if names is None:
         names = frozenset(transition.allowed_groups.values_list("name", flat=True))
     by_group = any(roles.has_role(user, n) for n in names)
-    owner_group = transition.owner_group.name if transition.owner_group_id else None
+    owner_group = transition.owner_group.name if transition.owner_group else None
     by_ownership = (
         transition.owner_rule != OwnerRule.NONE
         and documents.owner_user_id(document, transition.owner_rule) == user.pk
@@ -174,7 +179,7 @@ def refusal(transition: WorkflowTransition, document, user) -> str | None:
     return _condition_refusal(transition, document)
 
 
-def _condition_refusal(transition: WorkflowTransition, document) -> str | None:
+def _condition_refusal(transition: WorkflowTransition, document) -> StrOrPromise | None:
     cond_list = getattr(transition, "condition_list", None)
     if cond_list is None:
         cond_list = [(c.predicate, c.params) for c in transition.conditions.all()]
@@ -306,7 +311,7 @@ def _transit(transition: WorkflowTransition, document, actor, comment: str, reas
         name = documents.note_field(document, transition)
         setattr(document, name, comment)
         fields.append(name)
-    document._history_user = actor
+    set_history_user(document, actor)
     document.save(update_fields=fields)
     WorkflowEvent.objects.create(
         document_type=documents.document_key(document),
@@ -418,8 +423,9 @@ def pick_assignee(definition: WorkflowDefinition, document, exclude_ids=()):
     definition says so and a member covers it. ``exclude_ids``: users who may not get it. The
     group row lock serialises concurrent picks."""
     User = get_user_model()
-    Group.objects.select_for_update().filter(pk=definition.assignment_group_id).first()
-    members = User.objects.filter(groups=definition.assignment_group_id, is_active=True)
+    group_id = cast(int, definition.assignment_group_id)  # only definitions that assign
+    Group.objects.select_for_update().filter(pk=group_id).first()
+    members = User.objects.filter(groups=group_id, is_active=True)
     if exclude_ids:
         members = members.exclude(pk__in=exclude_ids)
     work_unit_id, kecamatan_id = documents.scope_ids(document)
@@ -431,7 +437,7 @@ def pick_assignee(definition: WorkflowDefinition, document, exclude_ids=()):
     if scoped is not None and scoped.exists():
         members = scoped
     last = (
-        Assignment.objects.filter(group_id=definition.assignment_group_id, assignee=OuterRef("pk"))
+        Assignment.objects.filter(group_id=group_id, assignee=OuterRef("pk"))
         .order_by("-id")
         .values("id")[:1]
     )
@@ -522,5 +528,5 @@ def assert_state_removable(state: WorkflowState) -> None:
 @transaction.atomic
 def state_delete(*, state: WorkflowState, actor) -> None:
     assert_state_removable(state)
-    state._history_user = actor
+    set_history_user(state, actor)
     state.delete()

@@ -376,3 +376,28 @@ def test_employee_compliance_errors(api, subject_employees, period):
     problem = assert_problem(api.get(compliance_url(subject_employees[0].nip, "10-2026")), 400)
     assert problem["errors"][0]["field"] == "period"
     assert_problem(api.get(f"/api/v1/employees/{subject_employees[0].nip}/compliance/"), 400)
+
+
+def test_the_raw_page_query_gives_the_export_rows_of_the_orm(locked_period, admin_user):
+    """``_PAGE_SQL`` (fixed join order, ADR 0043) and the one export-row definition
+    (``compliance.selectors.deduction_export_rows`` on the current deductions) agree, row for row
+    and column for column, also after a correction and for a unit filter."""
+    from ebakul.api.views.etpp import page_rows
+    from ebakul.compliance import selectors as cs
+    from ebakul.compliance.services import deduction_correct
+
+    old = TppDeduction.objects.filter(period=locked_period).order_by("employee__nip").first()
+    deduction_correct(deduction=old, deduction_amount=4321, reason="Banding", actor=admin_user)
+    orm = list(
+        cs.deduction_export_rows(cs.current_deductions_for_export(period=locked_period)).order_by(
+            "employee__nip"
+        )
+    )
+    sql = page_rows(period=locked_period, after=None, unit=None, limit=1000)
+    assert [tuple(r[c] for c in cs.EXPORT_COLUMNS) for r in sql] == [
+        tuple(r[c] for c in cs.EXPORT_COLUMNS) for r in orm
+    ]
+    assert any(r["version"] == 2 and r["deduction_amount"] == 4321 for r in sql)
+    unit = orm[0]["unit_code"]
+    in_unit = page_rows(period=locked_period, after=orm[0]["nip"], unit=unit, limit=1000)
+    assert [r["nip"] for r in in_unit] == [r["nip"] for r in orm[1:] if r["unit_code"] == unit]

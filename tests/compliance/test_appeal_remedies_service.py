@@ -310,6 +310,9 @@ def test_a_decided_appeal_cannot_be_filed_again(world, verifier, employee_user):
     decide(world, verifier, accept=False, note="Tidak ada bukti")
     with pytest.raises(ConflictError):
         services.appeal_create(
-            employee=world.appellant, period=world.period, reason="lagi", actor=employee_user
+            employee=world.appellant,
+            period=world.period,
+            reason="Saya ajukan banding lagi untuk bulan ini",
+            actor=employee_user,
         )
     assert Appeal.objects.count() == 1

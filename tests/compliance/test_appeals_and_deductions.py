@@ -17,6 +17,8 @@ from tests import clock
 
 from .conftest import PERIOD, YEAR, wib
 
+REASON = "Pembelian saya belum terhitung bulan ini"
+
 
 @pytest.fixture
 def two_short(ctx, employee_user):
@@ -51,7 +53,7 @@ def test_accepted_appeal_before_lock_changes_exactly_that_employee(
     appeal = services.appeal_create(
         employee=appellant,
         period=PERIOD,
-        reason="Nota belum diverifikasi",
+        reason="Nota saya belum diverifikasi",
         actor=employee_user,
     )
     # accepting names its remedy: count the purchase (verified through the workflow engine)
@@ -79,7 +81,10 @@ def test_rejected_appeal_changes_nothing(ctx, two_short, employee_user, verifier
     ctx.buy(appellant, 300_000)
     before = rows(appellant, colleague)
     appeal = services.appeal_create(
-        employee=appellant, period=PERIOD, reason="Saya cuti", actor=employee_user
+        employee=appellant,
+        period=PERIOD,
+        reason="Saya cuti sepanjang bulan ini",
+        actor=employee_user,
     )
     with pytest.raises(DomainError):
         services.appeal_decide(appeal=appeal, accept=False, note="", actor=verifier)
@@ -95,7 +100,10 @@ def test_accepted_appeal_after_lock_supersedes_the_deduction(
 ):
     appellant, colleague = two_short
     appeal = services.appeal_create(
-        employee=appellant, period=PERIOD, reason="Cuti besar", actor=employee_user
+        employee=appellant,
+        period=PERIOD,
+        reason="Cuti besar sepanjang bulan ini",
+        actor=employee_user,
     )
     clock.lock_period(period=PERIOD)
     old = TppDeduction.objects.get(employee=appellant, period=PERIOD)
@@ -125,29 +133,35 @@ def test_appeal_only_in_the_window_and_only_own(ctx, employee_user, verifier):
     appellant = employee_user.employee
     other = ctx.employee()
     with pytest.raises(DomainError) as exc:  # not computed yet
-        services.appeal_create(employee=appellant, period=PERIOD, reason="x", actor=employee_user)
+        services.appeal_create(
+            employee=appellant, period=PERIOD, reason=REASON, actor=employee_user
+        )
     assert exc.value.code == "appeal_window_closed"
     clock.compute_period(period=PERIOD)
     with pytest.raises(PermissionDeniedError):
-        services.appeal_create(employee=other, period=PERIOD, reason="x", actor=employee_user)
+        services.appeal_create(employee=other, period=PERIOD, reason=REASON, actor=employee_user)
     Period.objects.filter(period=PERIOD).update(appeal_close=timezone.now() - dt.timedelta(1))
     with pytest.raises(DomainError):
-        services.appeal_create(employee=appellant, period=PERIOD, reason="x", actor=employee_user)
+        services.appeal_create(
+            employee=appellant, period=PERIOD, reason=REASON, actor=employee_user
+        )
     assert not Appeal.objects.exists()
 
 
 def test_one_pending_appeal_at_a_time(ctx, two_short, employee_user):
     appellant, _ = two_short
-    services.appeal_create(employee=appellant, period=PERIOD, reason="a", actor=employee_user)
+    services.appeal_create(employee=appellant, period=PERIOD, reason=REASON, actor=employee_user)
     with pytest.raises(ConflictError):
-        services.appeal_create(employee=appellant, period=PERIOD, reason="b", actor=employee_user)
+        services.appeal_create(
+            employee=appellant, period=PERIOD, reason=REASON, actor=employee_user
+        )
     assert Appeal.objects.count() == 1
 
 
 def test_appeal_decision_needs_a_verifier(ctx, two_short, employee_user):
     appellant, _ = two_short
     appeal = services.appeal_create(
-        employee=appellant, period=PERIOD, reason="a", actor=employee_user
+        employee=appellant, period=PERIOD, reason=REASON, actor=employee_user
     )
     with pytest.raises(PermissionDeniedError):
         services.appeal_decide(appeal=appeal, accept=True, note="", actor=employee_user)
@@ -187,7 +201,7 @@ def test_correction_before_lock_is_refused(ctx, two_short, verifier):
     appellant, _ = two_short
     d = TppDeduction.objects.get(employee=appellant)
     with pytest.raises(ConflictError):
-        services.deduction_correct(deduction=d, deduction_amount=0, reason="x", actor=verifier)
+        services.deduction_correct(deduction=d, deduction_amount=0, reason=REASON, actor=verifier)
     d.refresh_from_db()
     assert (d.status, d.deduction_amount, TppDeduction.objects.count()) == ("draft", 300_000, 2)
 
@@ -214,3 +228,35 @@ def test_exemption_approval_needs_an_administrator(ctx, verifier):
     with pytest.raises(PermissionDeniedError):
         services.exemption_approve(exemption=ex, actor=verifier)
     assert Exemption.objects.get(pk=ex.pk).status == "pending"
+
+
+def test_the_service_refuses_an_appeal_reason_under_20_characters(ctx, two_short, employee_user):
+    """The rule lives in appeal_create (the portal form only mirrors it for its message)."""
+    appellant, _ = two_short
+    for short in ("Nota belum dihitung", "   Nota belum dihitung   "):  # 19 characters
+        with pytest.raises(DomainError) as exc:
+            services.appeal_create(
+                employee=appellant, period=PERIOD, reason=short, actor=employee_user
+            )
+        assert (exc.value.code, exc.value.field) == ("reason_too_short", "reason")
+        assert "20" in str(exc.value.message)
+    assert not Appeal.objects.exists()
+    appeal = services.appeal_create(
+        employee=appellant, period=PERIOD, reason="Nota belum dihitung.", actor=employee_user
+    )
+    assert appeal.reason == "Nota belum dihitung."
+
+
+def test_the_appeal_window_is_one_definition(ctx, two_short, employee_user):
+    """The portal offers exactly the months appeal_create accepts: up to the appeal close."""
+    from ebakul.compliance.selectors import periods_open_for_appeal
+
+    appellant, _ = two_short
+    close = Period.objects.get(period=PERIOD).appeal_close
+    assert list(periods_open_for_appeal(at=close).values_list("period", flat=True)) == [PERIOD]
+    assert not periods_open_for_appeal(at=close + dt.timedelta(seconds=1)).exists()
+    with clock.travel(close + dt.timedelta(seconds=1)), pytest.raises(DomainError) as exc:
+        services.appeal_create(
+            employee=appellant, period=PERIOD, reason=REASON, actor=employee_user
+        )
+    assert exc.value.code == "appeal_window_closed"

@@ -26,7 +26,7 @@ class World:
 
 @pytest.fixture
 def world(ref, admin_user):
-    from tests import clock as csv
+    from tests import clock
 
     period = current_period()
     prev = previous_period(period)
@@ -115,8 +115,8 @@ def world(ref, admin_user):
     buy(e[4], m["m3"], 60_000, "verified", prev_start + dt.timedelta(days=5))
     buy(e[4], m["m1"], 45_000, "merchant_disputed", prev_start + dt.timedelta(days=5))
 
-    csv.compute_period(period=period, actor=admin_user)
-    csv.lock_period(period=period, actor=admin_user)
+    clock.compute_period(period=period, actor=admin_user)
+    clock.lock_period(period=period, actor=admin_user)
     return w
 
 

@@ -181,10 +181,10 @@ def test_employee_list_and_status_filter(world, admin_user):
 
 
 def test_deduction_register_is_what_etpp_pulls(world, admin_user, django_assert_max_num_queries):
-    from ebakul.compliance import services as csv
+    from ebakul.compliance import services as compliance_services
 
     first = TppDeduction.objects.filter(period=world.period).order_by("id").first()
-    csv.deduction_acknowledge(
+    compliance_services.deduction_acknowledge(
         deduction=first,
         etpp_reference="ETPP-1",
         applied_amount=first.deduction_amount,
@@ -294,3 +294,27 @@ def test_query_count_does_not_grow_with_data(world, admin_user, slug):
     with CaptureQueriesContext(connection) as after:
         report.run(admin_user, data)
     assert len(after) == len(before) <= 4
+
+
+def test_register_api_and_statement_share_the_current_deduction(world, admin_user):
+    """One definition of the current deduction and of the export row: after a correction the
+    register, the e-TPP export and the statement all show the new version, once."""
+    from ebakul.compliance import selectors as cs
+    from ebakul.compliance import services as compliance_services
+
+    old = TppDeduction.objects.filter(period=world.period).order_by("id").first()
+    new = compliance_services.deduction_correct(
+        deduction=old, deduction_amount=0, reason="Koreksi banding", actor=admin_user
+    )
+    report = rs.deduction_register(user=admin_user, period=world.period)
+    export = {
+        r["id"]: r
+        for r in cs.deduction_export_rows(cs.current_deductions_for_export(period=world.period))
+    }
+    assert sorted(r["id"] for r in report.rows) == sorted(export)
+    assert old.pk not in export and new.pk in export
+    for row in report.rows:
+        assert {k: row[k] for k in cs.EXPORT_COLUMNS} == export[row["id"]]
+    assert len({r["nip"] for r in report.rows}) == len(report.rows)
+    statement = rs.statement_for(employee=old.employee, period=world.period)
+    assert statement["deduction"].pk == new.pk

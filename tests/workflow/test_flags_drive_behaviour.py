@@ -11,12 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from ebakul.core.testing.images import receipt_upload
 
 from ebakul.compliance import engine
 from ebakul.compliance.models import MonthlyCompliance
 from ebakul.core.errors import ConflictError
 from ebakul.core.reference import read_fixture
-from ebakul.core.testing.images import receipt_upload
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.services import purchase_create, purchase_update
 from ebakul.reports import selectors as rs

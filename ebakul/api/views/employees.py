@@ -33,10 +33,6 @@ def employee_representation(employee: Employee) -> dict:
     return EmployeeSerializer(employee).data
 
 
-def _upsert_row(payload: dict, *, actor) -> tuple[Employee, bool]:
-    return employee_upsert(data=payload, actor=actor)
-
-
 class EmployeeUpsertView(ApiView):
     @extend_schema(
         operation_id="employee_upsert",
@@ -64,8 +60,8 @@ class EmployeeUpsertView(ApiView):
             raise exceptions.ValidationError({"nip": [MSG_NIP_MISMATCH]})
         serializer = EmployeeUpsertSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        employee, created = _upsert_row(
-            {**serializer.validated_data, "nip": nip}, actor=request.user
+        employee, created = employee_upsert(
+            data={**serializer.validated_data, "nip": nip}, actor=request.user
         )
         employee = Employee.objects.select_related("employee_class", "work_unit").get(
             pk=employee.pk
@@ -115,8 +111,8 @@ class EmployeeBulkUpsertView(ApiView):
                 else:
                     try:
                         # employee_upsert is atomic on its own: a savepoint per row.
-                        _employee, created = _upsert_row(
-                            serializer.validated_data, actor=request.user
+                        _employee, created = employee_upsert(
+                            data=serializer.validated_data, actor=request.user
                         )
                     except DjangoValidationError as exc:
                         result["errors"] = problems.validation_errors(exc)

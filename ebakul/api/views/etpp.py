@@ -9,8 +9,6 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import F, QuerySet
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +28,7 @@ from ebakul.api.serializers import (
 )
 from ebakul.compliance import adjustments as cadj
 from ebakul.compliance import selectors as cs
-from ebakul.compliance import services as csv
+from ebakul.compliance import services as compliance_services
 from ebakul.compliance.models import MonthlyCompliance, Period, PeriodStatus, TppDeduction
 from ebakul.core.errors import ConflictError
 from ebakul.core.periods import PERIOD_PATTERN, clean_period
@@ -50,61 +48,19 @@ MSG_BAD_CURSOR = _("Invalid cursor: use the next link of the previous page.")
 
 _dt = serializers.DateTimeField()
 
-ROW_FIELDS = (
-    "id",
-    "nip",
-    "name",
-    "unit_code",
-    "employee_class",
-    "tpp_ceiling",
-    "required_spend",
-    "verified_spend",
-    "shortfall",
-    "sanction_mode",
-    "deduction_amount",
-    "status",
-    "version",
-    "updated_at",
-)
-
-
-def current_deductions(period: str | None = None) -> QuerySet[TppDeduction]:
-    """The deductions e-TPP sees (compliance's export scope), current versions only: one row per
-    employee and period; a corrected deduction is replaced by its newer version."""
-    return cs.deductions_for_export(period=period).filter(superseded_by__isnull=True)
-
-
-def deduction_rows(qs: QuerySet[TppDeduction], *extra: str) -> QuerySet:
-    return qs.values(
-        "id",
-        "sanction_mode",
-        "deduction_amount",
-        "status",
-        "version",
-        "updated_at",
-        *extra,
-        nip=F("employee__nip"),
-        name=F("employee__name"),
-        unit_code=F("employee__work_unit__code"),
-        employee_class=Coalesce(
-            F("compliance__employee_class__number"), F("employee__employee_class__number")
-        ),
-        tpp_ceiling=F("compliance__tpp_ceiling"),
-        required_spend=F("compliance__required_spend"),
-        verified_spend=F("compliance__verified_spend"),
-        shortfall=F("compliance__shortfall"),
-    )
+ROW_FIELDS = cs.EXPORT_COLUMNS
 
 
 # The page query on MariaDB/MySQL, written out so the join order is fixed: walk the employees in
 # NIP order on the ``nip`` unique index and stop after ``limit`` matches. Left to itself the
 # optimizer starts from a small table (work units, job classes) or from all the deductions of the
 # period, and sorts ~8,500 rows for every page (see docs/adr/0043-export-pagination.md).
-# Scope as in compliance's ``deductions_for_export`` (never drafts) and ``current_deductions``.
+# Scope and columns as in compliance's ``current_deductions_for_export`` (never drafts, current
+# versions: nothing supersedes them) and ``EXPORT_COLUMNS`` (tests/api check both agree).
 _PAGE_SQL = """
-SELECT STRAIGHT_JOIN d.id, d.sanction_mode, d.deduction_amount, d.status, d.version,
-       d.updated_at, e.nip, e.name, w.code, COALESCE(c.number, ec.number), m.tpp_ceiling,
-       m.required_spend, m.verified_spend, m.shortfall
+SELECT STRAIGHT_JOIN d.id, e.nip, e.name, w.code, COALESCE(c.number, ec.number), m.tpp_ceiling,
+       m.required_spend, m.verified_spend, m.shortfall, d.sanction_mode, d.deduction_amount,
+       d.status, d.version, d.updated_at
 FROM {employee} e
 JOIN {deduction} d ON d.employee_id = e.id AND d.period = %s AND d.status <> 'draft'
 LEFT JOIN {deduction} s ON s.supersedes_id = d.id
@@ -116,33 +72,17 @@ WHERE s.id IS NULL AND e.nip > %s{unit_filter}
 ORDER BY e.nip
 LIMIT %s
 """
-_PAGE_COLUMNS = (
-    "id",
-    "sanction_mode",
-    "deduction_amount",
-    "status",
-    "version",
-    "updated_at",
-    "nip",
-    "name",
-    "unit_code",
-    "employee_class",
-    "tpp_ceiling",
-    "required_spend",
-    "verified_spend",
-    "shortfall",
-)
 
 
 def page_rows(*, period: str, after: str | None, unit: str | None, limit: int) -> list[dict]:
     """Up to ``limit`` export rows of ``period`` after NIP ``after``, in NIP order."""
     if connection.vendor != "mysql":
-        qs = current_deductions(period).order_by("employee__nip")
+        qs = cs.current_deductions_for_export(period=period).order_by("employee__nip")
         if unit:
             qs = qs.filter(employee__work_unit__code=unit)
         if after is not None:
             qs = qs.filter(employee__nip__gt=after)
-        return list(deduction_rows(qs)[:limit])
+        return list(cs.deduction_export_rows(qs)[:limit])
     sql = _PAGE_SQL.format(
         employee=Employee._meta.db_table,
         deduction=TppDeduction._meta.db_table,
@@ -154,7 +94,7 @@ def page_rows(*, period: str, after: str | None, unit: str | None, limit: int) -
     params = [period, after or "", *([unit] if unit else []), limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = [dict(zip(_PAGE_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+        rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:
         if timezone.is_naive(row["updated_at"]):
             row["updated_at"] = timezone.make_aware(row["updated_at"], dt.UTC)
@@ -275,7 +215,7 @@ class DeductionExportView(ApiView):
                 period_status=status or "open",
             )
 
-        qs = current_deductions(period)
+        qs = cs.current_deductions_for_export(period=period)
         if params.get("unit"):
             qs = qs.filter(employee__work_unit__code=params["unit"])
         count = qs.count()
@@ -320,7 +260,7 @@ class AcknowledgeView(ApiView):
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            csv.deduction_acknowledge(
+            compliance_services.deduction_acknowledge(
                 deduction=deduction,
                 etpp_reference=body.validated_data["etpp_reference"],
                 applied_amount=body.validated_data["applied_amount"],
@@ -330,7 +270,7 @@ class AcknowledgeView(ApiView):
         except ConflictError as exc:
             slug = (
                 "acknowledgement-conflict"
-                if exc.message == csv.MSG_DEDUCTION_ACK_CONFLICT
+                if exc.message == compliance_services.MSG_DEDUCTION_ACK_CONFLICT
                 else "deduction-not-final"
             )
             return problems.problem_response(409, type_slug=slug, detail=exc.message)
@@ -338,7 +278,7 @@ class AcknowledgeView(ApiView):
 
 
 def acknowledgement_body(pk: int) -> dict:
-    row = deduction_rows(
+    row = cs.deduction_export_rows(
         TppDeduction.objects.filter(pk=pk),
         "period",
         "etpp_reference",
@@ -387,7 +327,9 @@ class EmployeeComplianceView(ApiView):
         progress = cs.employee_progress(employee=employee, period=period)
         row = None
         if progress.get("period_status") == PeriodStatus.LOCKED:
-            found = deduction_rows(current_deductions(period).filter(employee=employee)).first()
+            found = cs.deduction_export_rows(
+                cs.current_deductions_for_export(period=period).filter(employee=employee)
+            ).first()
             row = render_row(found, _adjustments(period, [found])) if found else None
         return Response(
             {

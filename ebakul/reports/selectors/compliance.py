@@ -12,7 +12,11 @@ from ebakul.compliance.models import (
     Period,
     TppDeduction,
 )
-from ebakul.compliance.selectors import compliance_visible_to, deductions_visible_to
+from ebakul.compliance.selectors import (
+    compliance_visible_to,
+    deduction_export_rows,
+    deductions_visible_to,
+)
 from ebakul.core.errors import PermissionDeniedError
 from ebakul.core.periods import validate_period
 from ebakul.purchases.models import Purchase
@@ -192,32 +196,19 @@ def deduction_register(*, user, period: str, unit=None, employee_class=None) -> 
     acknowledged (a corrected deduction appears once, as its newest version)."""
     validate_period(period)
     qs = _filter(
-        scoped_deductions(user).filter(period=period, status__in=REGISTER_STATUSES),
+        scoped_deductions(user).current().filter(period=period, status__in=REGISTER_STATUSES),
         unit=unit,
         employee_class=employee_class,
         class_field="compliance__employee_class",
     )
     rows = list(
-        qs.values(
-            "id",
+        deduction_export_rows(
+            qs,
             "period",
-            "version",
-            "status",
-            "sanction_mode",
-            "deduction_amount",
             "etpp_reference",
             "applied_amount",
             "applied_at",
-            "updated_at",
-            nip=F("employee__nip"),
-            name=F("employee__name"),
             unit=F("employee__work_unit__name"),
-            unit_code=F("employee__work_unit__code"),
-            class_number=F("compliance__employee_class__number"),
-            tpp_ceiling=F("compliance__tpp_ceiling"),
-            required=F("compliance__required_spend"),
-            verified=F("compliance__verified_spend"),
-            shortfall=F("compliance__shortfall"),
         ).order_by("employee__nip", "version")
     )
     labels = dict(DeductionStatus.choices)
@@ -340,12 +331,7 @@ def statement_for(*, employee, period: str) -> dict:
         .select_related("employee_class")
         .first()
     )
-    deduction = (
-        TppDeduction.objects.filter(employee=employee, period=period)
-        .exclude(status=DeductionStatus.CANCELLED)
-        .order_by("-version")
-        .first()
-    )
+    deduction = TppDeduction.objects.filter(employee=employee, period=period).current().first()
     purchases = list(
         Purchase.objects.filter(employee=employee, period=period)
         .exclude(status__in=state_codes(PURCHASE, "is_initial"))

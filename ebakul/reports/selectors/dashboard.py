@@ -24,61 +24,8 @@ def dashboard_figures(*, user, period: str | None = None) -> dict:
     period = period or current_period()
     validate_period(period)
     purchases = scoped_purchases(user)
-    in_period = Q(period=period) & verified_q()
-    head = purchases.filter(Q(period=period) | pending_q()).aggregate(
-        verified_spend=Sum("amount", filter=in_period),
-        verified_purchases=Count("id", filter=in_period),
-        active_merchants=Count("merchant_id", filter=in_period, distinct=True),
-        buyers=Count("employee_id", filter=in_period, distinct=True),
-        waiting=Count("id", filter=pending_q()),
-        waiting_spend=Sum("amount", filter=pending_q()),
-    )
+    head = _head(purchases, period)
     verified = purchases.filter(verified_q(), period=period)
-    per_day = {
-        g["day"]: as_int(g["spend"])
-        for g in verified.annotate(day=wib_day("purchased_at"))
-        .values("day")
-        .annotate(spend=Sum("amount"))
-        .order_by("day")
-    }
-    first = period_first_day(period)
-    daily = []
-    for offset in range(period_days(period)):
-        day = first.fromordinal(first.toordinal() + offset)
-        daily.append((day, per_day.get(day, 0)))
-    by_category = [
-        (g["category__name"], as_int(g["spend"]))
-        for g in verified.values("category__name")
-        .annotate(spend=Sum("amount"))
-        .order_by("-spend", "category__name")
-    ]
-
-    comp = scoped_compliance(user)
-    comp_period = (
-        comp.filter(period__lte=period).order_by("-period").values_list("period", flat=True)[:1]
-    )
-    comp_period = comp_period[0] if comp_period else None
-    compliance = None
-    if comp_period:
-        agg = comp.filter(period=comp_period).aggregate(
-            employees=Count("id"),
-            compliant=Count("id", filter=COMPLIANT),
-            below_target=Count("id", filter=SHORTFALL),
-            exempt=Count("id", filter=EXEMPT),
-            shortfall=Sum("shortfall"),
-            deductions=Sum("deduction_amount"),
-        )
-        compliance = {
-            "period": comp_period,
-            "is_current": comp_period == period,
-            "employees": agg["employees"],
-            "compliant": agg["compliant"],
-            "below_target": agg["below_target"],
-            "exempt": agg["exempt"],
-            "shortfall": as_int(agg["shortfall"]),
-            "deductions": as_int(agg["deductions"]),
-            "rate": compliance_rate(agg["compliant"], agg["employees"], agg["exempt"]),
-        }
     verified_merchants = (
         merchants_visible_to(user)
         .filter(status__in=state_codes(MERCHANT, "counts_as_verified"))
@@ -94,7 +41,73 @@ def dashboard_figures(*, user, period: str | None = None) -> dict:
         "waiting": head["waiting"],
         "waiting_spend": as_int(head["waiting_spend"]),
         "verified_merchants": verified_merchants,
-        "daily": daily,
-        "by_category": by_category,
-        "compliance": compliance,
+        "daily": _daily(verified, period),
+        "by_category": _by_category(verified),
+        "compliance": _latest_compliance(user, period),
+    }
+
+
+def _head(purchases, period: str) -> dict:
+    """The period's verified figures and the waiting queue (any period), in one query."""
+    in_period = Q(period=period) & verified_q()
+    return purchases.filter(Q(period=period) | pending_q()).aggregate(
+        verified_spend=Sum("amount", filter=in_period),
+        verified_purchases=Count("id", filter=in_period),
+        active_merchants=Count("merchant_id", filter=in_period, distinct=True),
+        buyers=Count("employee_id", filter=in_period, distinct=True),
+        waiting=Count("id", filter=pending_q()),
+        waiting_spend=Sum("amount", filter=pending_q()),
+    )
+
+
+def _daily(verified, period: str) -> list:
+    """(day, verified spend) for every WIB day of the period, zero included."""
+    per_day = {
+        g["day"]: as_int(g["spend"])
+        for g in verified.annotate(day=wib_day("purchased_at"))
+        .values("day")
+        .annotate(spend=Sum("amount"))
+        .order_by("day")
+    }
+    first = period_first_day(period)
+    days = (first.fromordinal(first.toordinal() + i) for i in range(period_days(period)))
+    return [(day, per_day.get(day, 0)) for day in days]
+
+
+def _by_category(verified) -> list:
+    return [
+        (g["category__name"], as_int(g["spend"]))
+        for g in verified.values("category__name")
+        .annotate(spend=Sum("amount"))
+        .order_by("-spend", "category__name")
+    ]
+
+
+def _latest_compliance(user, period: str) -> dict | None:
+    """Compliance of the latest computed period up to ``period`` (None when there is none)."""
+    comp = scoped_compliance(user)
+    latest = (
+        comp.filter(period__lte=period).order_by("-period").values_list("period", flat=True)[:1]
+    )
+    comp_period = latest[0] if latest else None
+    if not comp_period:
+        return None
+    agg = comp.filter(period=comp_period).aggregate(
+        employees=Count("id"),
+        compliant=Count("id", filter=COMPLIANT),
+        below_target=Count("id", filter=SHORTFALL),
+        exempt=Count("id", filter=EXEMPT),
+        shortfall=Sum("shortfall"),
+        deductions=Sum("deduction_amount"),
+    )
+    return {
+        "period": comp_period,
+        "is_current": comp_period == period,
+        "employees": agg["employees"],
+        "compliant": agg["compliant"],
+        "below_target": agg["below_target"],
+        "exempt": agg["exempt"],
+        "shortfall": as_int(agg["shortfall"]),
+        "deductions": as_int(agg["deductions"]),
+        "rate": compliance_rate(agg["compliant"], agg["employees"], agg["exempt"]),
     }
