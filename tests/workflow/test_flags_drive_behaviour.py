@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from ebakul.core.testing.images import receipt_upload
 
 from ebakul.compliance import engine
 from ebakul.compliance.models import MonthlyCompliance
@@ -25,6 +24,7 @@ from ebakul.workflow.models import WorkflowDefinition, WorkflowEvent, WorkflowSt
 from tests import clock
 from tests.compliance.conftest import PERIOD, YEAR, Ctx, wib
 from tests.factories import verified_merchant
+from tests.testing.images import receipt_upload
 
 CLARIFY = "needs_clarification"
 _seeds = itertools.count(9100)
