@@ -6,6 +6,7 @@ import re
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ebakul.core.errors import PermissionDeniedError
-from ebakul.core.periods import current_period, validate_period
+from ebakul.core.money import format_rupiah
+from ebakul.core.periods import current_period, period_label, validate_period
 
 from . import exports
 from . import selectors as rs
@@ -22,6 +24,7 @@ from .access import can_read_reports
 from .definitions import REPORTS, REPORTS_BY_SLUG
 from .formatting import css_class, display, display_row
 from .pdf import statement_pdf
+from .verification import statement_check, statement_check_url
 
 EXPORT_FORMATS = ("csv", "xlsx")
 MSG_NOT_COMPUTED = _(
@@ -149,7 +152,37 @@ def statement_view(request, employee_id: int, period: str):
         statement = rs.employee_statement(user=request.user, employee_id=employee_id, period=period)
     except PermissionDeniedError as exc:
         raise Http404 from exc
-    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    pdf = statement_pdf(statement, verify_url=statement_check_url(request, statement))
+    response = HttpResponse(pdf, content_type="application/pdf")
     nip = statement["employee"].nip
     response["Content-Disposition"] = f'inline; filename="ebakul-statement-{nip}-{period}.pdf"'
+    return response
+
+
+@require_GET
+def statement_check_view(request, token: str):
+    """Public page opened by the statement's QR (docs/adr/0151): no login, only the figures
+    and the NIP masked. A token not made here, or changed, is refused with 404."""
+    try:
+        check = statement_check(token)
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise Http404 from exc
+    figures = check["figures"]
+    rows = [
+        (_("Minimum spend this month"), figures["required"]),
+        (_("Verified total"), figures["verified_total"]),
+        (_("Still short"), figures["shortfall"]),
+        (_("Deduction from TPP"), figures["deduction"]),
+    ]
+    response = render(
+        request,
+        "reports/statement_check.html",
+        {
+            "check": check,
+            "month": period_label(check["period"]),
+            "rows": [(label, format_rupiah(v)) for label, v in rows if v is not None],
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
     return response
