@@ -4,6 +4,7 @@ render; every figure comes from ``reports.selectors``."""
 
 import re
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
@@ -31,6 +32,40 @@ MSG_NOT_COMPUTED = _(
     "Compliance for this period has not been computed yet. It is computed after the "
     "verification close."
 )
+
+MSG_RUNNING = _(
+    "Running month: %(month)s is not over yet, so its figures still grow and the comparison "
+    "with the previous month is not like for like."
+)
+MSG_EMPTY = _(
+    "Nothing for %(month)s with these filters: no purchase has been recorded that matches "
+    "them. Choose another month or clear a filter."
+)
+MSG_EMPTY_FUTURE = _("%(month)s has not started yet: there is nothing to report.")
+
+
+def _empty_message(period: str | None) -> str:
+    if not period:
+        return ""
+    if period > current_period():
+        return MSG_EMPTY_FUTURE % {"month": period_label(period)}
+    return MSG_EMPTY % {"month": period_label(period)}
+
+
+def _map_data(report, data) -> dict | None:
+    """What the consumption map draws (ADR 0152): points, labels and the tile settings."""
+    if not report.extra.get("map") or data is None:
+        return None
+    points = (data.summary or {}).get("map") or {"merchants": [], "kecamatan": []}
+    for group in points.values():
+        for p in group:
+            p["spend_label"] = format_rupiah(p["spend"])
+    return {
+        **points,
+        "tiles": settings.EBAKUL_MAP_TILES_URL,
+        "attribution": settings.EBAKUL_MAP_TILES_ATTRIBUTION,
+        "labels": {"merchants": str(_("merchant(s)")), "purchases": str(_("purchase(s)"))},
+    }
 
 
 def _guard(request):
@@ -116,6 +151,9 @@ def report_view(request, slug: str):
         and not data.rows
         and not (data.summary or {}).get("computed_at")
     )
+    period = form.cleaned_data.get("period") if data else None
+    last = period or (form.cleaned_data.get("period_to") if data else None)
+    running = bool(last) and last == current_period()
     return render(
         request,
         "reports/report.html",
@@ -135,7 +173,12 @@ def report_view(request, slug: str):
             total_rows=len(data.rows) if data else 0,
             query=query.urlencode(),
             not_computed_message=MSG_NOT_COMPUTED if not_computed else "",
-            period=form.cleaned_data.get("period") if data else None,
+            period=period,
+            map_data=_map_data(report, data),
+            running_message=(MSG_RUNNING % {"month": period_label(last)}) if running else "",
+            empty_message=(
+                _empty_message(period or last) if data is not None and not data.rows else ""
+            ),
         ),
     )
 
