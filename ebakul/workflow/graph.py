@@ -91,7 +91,8 @@ def problems(nodes: list[Node], edges: list[Edge]) -> list[str]:
 
 
 # --- Layout and drawing ----------------------------------------------------------------------
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 168, 44, 56, 92, 24
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 168, 44, 72, 120, 24
+LABEL_STOPS = (0.5, 0.3, 0.7, 0.4, 0.6)
 ACCENT, INK, MUTED, DANGER = "#7e22ce", "#1f2937", "#6b7280", "#b91c1c"
 
 
@@ -132,8 +133,10 @@ def _wrap(text: str, width: int = 22) -> list[str]:
 def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "") -> str:
     rows = layers(nodes, edges)
     widest = max((len(r) for r in rows), default=1)
-    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X + 2 * GAP_X
-    height = MARGIN * 2 + len(rows) * BOX_H + (len(rows) - 1) * GAP_Y
+    # room at the sides for the curves of backward steps and their labels, and below the
+    # last layer for the arcs between states of one layer
+    width = 2 * (MARGIN + 110) + widest * BOX_W + (widest - 1) * GAP_X
+    height = MARGIN * 2 + len(rows) * BOX_H + (len(rows) - 1) * GAP_Y + 56
     pos = {}
     for r, row in enumerate(rows):
         row_w = len(row) * BOX_W + (len(row) - 1) * GAP_X
@@ -159,6 +162,7 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "") -> str:
     ]
     labels = []
     side = 0
+    per_layer: dict = defaultdict(int)  # downward labels already placed per gap
     for (source, target), group in merged.items():
         sx, sy, sr = pos[source]
         tx, ty, tr = pos[target]
@@ -176,8 +180,22 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "") -> str:
                 f'<path d="M{x1:.0f},{y1:.0f} L{x2:.0f},{y2:.0f}" stroke="{colour}" '
                 f'fill="none" marker-end="url(#wf-arrow)"{dash}/>'
             )
-            lx, ly = (x1 + x2) / 2, (y1 + y2) / 2
-        else:  # back or sideways: a curve around the right (or left) side
+            # labels in the same gap are spread along their arrows so they do not collide
+            t = LABEL_STOPS[per_layer[sr] % len(LABEL_STOPS)]
+            per_layer[sr] += 1
+            lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+        elif tr == sr:  # sideways within a layer: an arc under the boxes
+            x1, x2 = sx + BOX_W / 2 + 12, tx + BOX_W / 2 - 12
+            y = sy + BOX_H
+            depth = 30 + 8 * (per_layer[("arc", sr)] % 3)
+            per_layer[("arc", sr)] += 1
+            out.append(
+                f'<path d="M{x1:.0f},{y:.0f} C{x1:.0f},{y + depth:.0f} {x2:.0f},{y + depth:.0f} '
+                f'{x2:.0f},{y:.0f}" stroke="{colour}" fill="none" '
+                f'marker-end="url(#wf-arrow)"{dash}/>'
+            )
+            lx, ly = (x1 + x2) / 2, y + depth * 0.75 + 4
+        else:  # back: a curve around the right (or left) side
             side += 1
             right = side % 2 == 1
             x1 = sx + (BOX_W if right else 0)
@@ -191,9 +209,6 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "") -> str:
                 f'marker-end="url(#wf-arrow)"{dash}/>'
             )
             lx, ly = cx - (bulge * 0.25), (y1 + y2) / 2
-        auto = any(e.automatic for e in group)
-        if auto:
-            text = f"{text} ({_('automatic')})"
         labels.append((lx, ly, text, colour))
     for n in nodes:
         x, y, _r = pos[n.key]
@@ -214,9 +229,9 @@ def render_svg(nodes: list[Node], edges: list[Edge], *, title: str = "") -> str:
             )
         out.append("</g>")
     for lx, ly, text, colour in labels:
-        w = 7 * len(text) + 8
+        w = 6.2 * len(text) + 10
         out.append(
-            f'<g class="wf-step"><rect x="{lx - w / 2:.0f}" y="{ly - 10:.0f}" width="{w}" '
+            f'<g class="wf-step"><rect x="{lx - w / 2:.0f}" y="{ly - 10:.0f}" width="{w:.0f}" '
             f'height="18" rx="4" fill="#ffffff" fill-opacity="0.92"/>'
             f'<text x="{lx:.0f}" y="{ly + 3:.0f}" text-anchor="middle" font-size="11" '
             f'fill="{colour}">{escape(text)}</text></g>'

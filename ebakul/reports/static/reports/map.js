@@ -10,7 +10,9 @@
   var data = JSON.parse(source.textContent);
   var all = (data.kecamatan || []).concat(data.merchants || []);
   if (!all.length) return;
-  var map = L.map(box, { scrollWheelZoom: false, attributionControl: !!data.tiles });
+  var map = L.map(box, {
+    scrollWheelZoom: false, attributionControl: !!data.tiles, minZoom: 3, maxZoom: 18
+  });
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution || "" }).addTo(map);
   }
@@ -37,5 +39,16 @@
     );
   });
   var bounds = L.latLngBounds(all.map(function (p) { return [p.lat, p.lng]; }));
-  map.fitBounds(bounds.pad(0.15), { maxZoom: 13 });
+  var lastWidth = -1;
+  function fit() {
+    // The desk lays its page out after the scripts ran: measure again once it has a size.
+    if (box.clientWidth === lastWidth) return;
+    lastWidth = box.clientWidth;
+    map.invalidateSize(false);
+    map.fitBounds(bounds.pad(0.15), { maxZoom: 13, animate: false });
+  }
+  map.setView(bounds.getCenter(), 10, { animate: false });
+  fit();
+  window.addEventListener("load", fit);
+  if (window.ResizeObserver) new ResizeObserver(fit).observe(box);
 })();
