@@ -352,6 +352,7 @@ def statement(request, period: str):
     """The employee's own monthly statement (the same PDF the desk gives report readers)."""
     from ebakul.reports.pdf import statement_pdf
     from ebakul.reports.selectors import statement_for
+    from ebakul.reports.verification import statement_check_url
 
     try:
         validate_period(period)
@@ -360,7 +361,8 @@ def statement(request, period: str):
     if not MonthlyCompliance.objects.filter(employee=request.employee, period=period).exists():
         raise Http404
     data = statement_for(employee=request.employee, period=period)
-    response = HttpResponse(statement_pdf(data), content_type="application/pdf")
+    pdf = statement_pdf(data, verify_url=statement_check_url(request, data))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="ebakul-statement-{request.employee.nip}-{period}.pdf"'
     )

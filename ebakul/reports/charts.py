@@ -137,6 +137,7 @@ def line_chart(
     width: int = 640,
     height: int = 220,
     top: float | None = None,
+    label_every: int = 1,
 ) -> SafeString:
     """Lines with dots; ``None`` values leave a gap."""
     labels = list(labels)
@@ -173,6 +174,8 @@ def line_chart(
             f'<text x="{lx + 14}" y="13" fill="{TEXT}">{escape(name)}</text>'
         )
     for i, label in enumerate(labels):
+        if i % label_every:
+            continue
         x = left + i * step if len(labels) > 1 else left + plot_w / 2
         body.append(
             f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" fill="{TEXT}">'

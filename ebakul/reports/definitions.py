@@ -88,6 +88,7 @@ CONSUMPTION_MAP = Report(
     chart=_chart_consumption,
     figures=_figures_consumption,
     icon="map",
+    extra={"map": True},
 )
 
 
@@ -158,21 +159,41 @@ def _run_trend(user, data):
     )
 
 
+def _has_data(row) -> bool:
+    return any(row.get(k) for k in ("verified_spend", "pending_spend", "employees", "deductions"))
+
+
+def _month_short(period: str) -> str:
+    from django.utils.formats import date_format
+
+    from ebakul.core.periods import period_first_day
+
+    return date_format(period_first_day(period), "M Y")
+
+
 def _chart_trend(report):
-    labels = [r["period"] for r in report.rows]
+    # Only months with data (ADR 0152): an empty run of months says nothing and squeezes the
+    # rest; short month names ("Nov 2026") keep the axis readable.
+    rows = [r for r in report.rows if _has_data(r)]
+    if not rows:
+        return ""
+    labels = [_month_short(r["period"]) for r in rows]
+    every = max(1, -(-len(rows) // 12))
     spend = charts.column_chart(
         labels,
         [
-            (str(_("Verified spend")), [r["verified_spend"] for r in report.rows]),
-            (str(_("Deductions")), [r.get("deductions", 0) for r in report.rows]),
+            (str(_("Verified spend")), [r["verified_spend"] for r in rows]),
+            (str(_("Deductions")), [r.get("deductions", 0) for r in rows]),
         ],
         title=str(_("Spend and deductions per month")),
+        label_every=every,
     )
     rate = charts.line_chart(
         labels,
-        [(str(_("Compliance rate")), [r.get("compliance_rate") for r in report.rows])],
+        [(str(_("Compliance rate")), [r.get("compliance_rate") for r in rows])],
         title=str(_("Compliance rate per month")),
         top=100,
+        label_every=every,
     )
     return spend + rate
 

@@ -1,4 +1,5 @@
-"""The employee's monthly statement as a PDF (reportlab). Built from
+"""The employee's monthly statement as a PDF (reportlab), in the portal's colours with the
+regency's letterhead and a verification QR (docs/adr/0151). Built from
 ``selectors.employee_statement``; no queries here."""
 
 import io
@@ -6,141 +7,208 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ebakul.core.money import format_rupiah
-from ebakul.core.periods import WIB
+from ebakul.core.periods import WIB, period_label
 from ebakul.workflow.selectors import PURCHASE, state_choices
 
-ACCENT = colors.HexColor("#7e22ce")
+# The portal's palette (ebakul/portal/static/portal/portal.css).
+GREEN = colors.HexColor("#136f3b")
+GREEN_SOFT = colors.HexColor("#e4f3ea")
+INK = colors.HexColor("#1d2520")
+MUTED = colors.HexColor("#5b665f")
+LINE = colors.HexColor("#d5ddd8")
+ACCENT = GREEN
+QR_SIZE = 30 * mm
 
 
 def _p(text, style):
     return Paragraph(escape(str(text)), style)
 
 
+class QrCode(Flowable):
+    """A QR code of ``url`` that is also a link to it (PDF readers can click it)."""
+
+    def __init__(self, url: str, size: float = QR_SIZE):
+        super().__init__()
+        self.url, self.size = url, size
+        self.width = self.height = size
+
+    def draw(self):
+        widget = QrCodeWidget(self.url, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(
+            self.size,
+            self.size,
+            transform=[self.size / (x1 - x0), 0, 0, self.size / (y1 - y0), 0, 0],
+        )
+        drawing.add(widget)
+        drawing.drawOn(self.canv, 0, 0)
+        self.canv.linkURL(self.url, (0, 0, self.size, self.size), relative=1)
+
+
 def _table(data, widths, *, header=True, align_right_from=None):
     table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#e5e7eb")),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, LINE),
     ]
     if header:
         style += [
             ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f4f6")),
+            ("BACKGROUND", (0, 0), (-1, 0), GREEN_SOFT),
+            ("TEXTCOLOR", (0, 0), (-1, 0), GREEN),
         ]
+    else:
+        style += [("TEXTCOLOR", (0, 0), (0, -1), MUTED)]
     if align_right_from is not None:
         style.append(("ALIGN", (align_right_from, 0), (-1, -1), "RIGHT"))
     table.setStyle(TableStyle(style))
     return table
 
 
-def _styles() -> dict:
-    styles = getSampleStyleSheet()
-    return {
-        "normal": styles["BodyText"],
-        "small": styles["BodyText"].clone("small", fontSize=8),
-        "title": styles["Title"].clone("t", textColor=ACCENT, alignment=0),
-        "heading": styles["Heading2"],
-    }
-
-
-def _identity(employee, period: str) -> list:
-    ident = [
-        [_("Name"), employee.name],
-        [_("NIP"), employee.nip],
-        [_("Work unit"), str(employee.work_unit)],
-        [_("Job class"), str(employee.employee_class)],
-        [_("Period"), period],
-    ]
-    return [_table(ident, [45 * mm, 125 * mm], header=False), Spacer(1, 6 * mm)]
-
-
-def _result(compliance, deduction, st: dict) -> list:
-    story = [_p(_("Result"), st["heading"])]
-    if compliance is None:
-        story.append(_p(_("Compliance for this period has not been computed yet."), st["normal"]))
-        return [*story, Spacer(1, 6 * mm)]
-    result = [
-        [_("TPP ceiling"), format_rupiah(compliance.tpp_ceiling)],
-        [_("Required spend"), format_rupiah(compliance.required_spend)],
-        [_("Verified spend"), format_rupiah(compliance.verified_spend)],
-        [_("Waiting for verification"), format_rupiah(compliance.pending_spend)],
-        [_("Shortfall"), format_rupiah(compliance.shortfall)],
-        [_("Status"), str(compliance.get_status_display())],
-        [_("Computed deduction"), format_rupiah(compliance.deduction_amount)],
-    ]
-    if deduction is not None:
-        result.append(
-            [
-                _("TPP deduction"),
-                f"{format_rupiah(deduction.deduction_amount)} "
-                f"({deduction.get_status_display()}, v{deduction.version})",
-            ]
-        )
-    return [*story, _table(result, [60 * mm, 110 * mm], header=False), Spacer(1, 6 * mm)]
-
-
-def _purchases(purchases, verified_total: int, st: dict) -> list:
-    story = [_p(_("Purchases"), st["heading"])]
-    if not purchases:
-        return [*story, _p(_("No purchases recorded in this period."), st["normal"])]
-    small = st["small"]
-    labels = dict(state_choices(PURCHASE))
-    rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
-    for p in purchases:
-        rows.append(
-            [
-                p.purchased_at.astimezone(WIB).strftime("%d-%m-%Y"),
-                p.document_number,
-                Paragraph(escape(p.merchant.business_name), small),
-                Paragraph(escape(p.category.name), small),
-                Paragraph(escape(str(labels.get(p.status, p.status))), small),
-                format_rupiah(p.amount),
-            ]
-        )
-    rows.append(["", "", "", "", _("Verified total"), format_rupiah(verified_total)])
-    widths = [20 * mm, 36 * mm, 42 * mm, 26 * mm, 24 * mm, 26 * mm]
-    return [*story, _table(rows, widths, align_right_from=5)]
-
-
-def statement_pdf(statement: dict) -> bytes:
+def statement_pdf(statement: dict, *, verify_url: str = "") -> bytes:
     employee = statement["employee"]
     period = statement["period"]
-    st = _styles()
+    month = period_label(period)
+    compliance = statement["compliance"]
+    deduction = statement["deduction"]
+    styles = getSampleStyleSheet()
+    normal = styles["BodyText"].clone("n", textColor=INK, fontSize=9.5, leading=13)
+    small = normal.clone("small", fontSize=8, leading=10, textColor=MUTED)
+    cell = normal.clone("cell", fontSize=8.5, leading=10.5)
+    letterhead = normal.clone(
+        "lh", fontName="Helvetica-Bold", fontSize=14, leading=18, textColor=GREEN
+    )
+    title_style = normal.clone("t", fontName="Helvetica-Bold", fontSize=16, leading=20)
+    h2 = normal.clone(
+        "h2", fontName="Helvetica-Bold", fontSize=11.5, leading=15, textColor=GREEN, spaceBefore=2
+    )
+
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
         leftMargin=18 * mm,
         rightMargin=18 * mm,
-        topMargin=16 * mm,
+        topMargin=14 * mm,
         bottomMargin=16 * mm,
-        title=_("eBakul monthly statement %(period)s – %(name)s")
-        % {"period": period, "name": employee.name},
-        author="eBakul Bojonegoro",
+        title=_("Monthly shopping statement %(month)s – %(name)s")
+        % {"month": month, "name": employee.name},
+        author=_("Bojonegoro Regency Government"),
     )
-    printed = _("Printed %(at)s WIB. Only verified purchases count toward the minimum.") % {
-        "at": timezone.now().astimezone(WIB).strftime("%d-%m-%Y %H:%M")
-    }
-    doc.build(
-        [
-            _p(_("eBakul monthly statement"), st["title"]),
-            _p(_("Belanja ASN untuk Kemajuan Usaha Lokal – Kabupaten Bojonegoro"), st["small"]),
-            Spacer(1, 6 * mm),
-            *_identity(employee, period),
-            *_result(statement["compliance"], statement["deduction"], st),
-            *_purchases(statement["purchases"], statement["verified_total"], st),
-            Spacer(1, 8 * mm),
-            _p(printed, st["small"]),
+    head_left = [
+        _p(_("Bojonegoro Regency Government").upper(), letterhead),
+        _p(_("eBakul – civil servants shopping at local businesses"), small),
+        Spacer(1, 5 * mm),
+        _p(_("Monthly shopping statement"), title_style),
+        _p(month, normal.clone("m", fontSize=12, leading=15, textColor=GREEN)),
+    ]
+    head_right = (
+        [QrCode(verify_url), _p(_("Scan to check this statement"), small)] if verify_url else ""
+    )
+    head = Table([[head_left, head_right]], colWidths=[136 * mm, 38 * mm])
+    head.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 1.5, GREEN),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 4 * mm),
+            ]
+        )
+    )
+    story = [head, Spacer(1, 5 * mm)]
+    ident = [
+        [_("Name"), _p(employee.name, cell)],
+        [_("NIP"), employee.nip],
+        [_("Work unit"), _p(employee.work_unit, cell)],
+        [_("Job class"), _p(employee.employee_class, cell)],
+        [_("Month"), month],
+    ]
+    story += [_table(ident, [40 * mm, 134 * mm], header=False), Spacer(1, 5 * mm)]
+
+    story.append(_p(_("Result"), h2))
+    if compliance is None:
+        story.append(
+            _p(
+                _(
+                    "The result for this month is not out yet: it is computed after the "
+                    "verification close."
+                ),
+                normal,
+            )
+        )
+    else:
+        amount = deduction.deduction_amount if deduction else compliance.deduction_amount
+        result = [
+            [_("Minimum spend this month"), format_rupiah(compliance.required_spend)],
+            [_("Verified spend"), format_rupiah(compliance.verified_spend)],
+            [_("Waiting for verification"), format_rupiah(compliance.pending_spend)],
+            [_("Still short"), format_rupiah(compliance.shortfall)],
+            [_("Status"), _p(compliance.get_status_display(), cell)],
+            [_("Deduction from TPP"), format_rupiah(amount)],
         ]
-    )
+        story.append(_table(result, [70 * mm, 104 * mm], header=False))
+    story.append(Spacer(1, 5 * mm))
+
+    story.append(_p(_("Purchases"), h2))
+    purchases = statement["purchases"]
+    if not purchases:
+        story.append(_p(_("No purchases recorded in this period."), normal))
+    else:
+        labels = dict(state_choices(PURCHASE))
+        rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
+        for p in purchases:
+            rows.append(
+                [
+                    p.purchased_at.astimezone(WIB).strftime("%d-%m-%Y"),
+                    _p(p.document_number, cell),
+                    _p(p.merchant.business_name, cell),
+                    _p(p.category.name, cell),
+                    _p(labels.get(p.status, p.status), cell),
+                    format_rupiah(p.amount),
+                ]
+            )
+        rows.append(
+            [
+                "",
+                "",
+                "",
+                "",
+                _p(_("Verified total"), cell),
+                format_rupiah(statement["verified_total"]),
+            ]
+        )
+        table = _table(
+            rows,
+            [20 * mm, 34 * mm, 44 * mm, 26 * mm, 24 * mm, 26 * mm],
+            align_right_from=5,
+        )
+        table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")]))
+        story.append(table)
+    story += [
+        Spacer(1, 8 * mm),
+        _p(
+            _(
+                "Printed %(at)s WIB. Only verified purchases count toward the minimum. "
+                "Scan the code at the top to check these figures."
+            )
+            % {"at": timezone.now().astimezone(WIB).strftime("%d-%m-%Y %H.%M")},
+            small,
+        ),
+    ]
+    doc.build(story)
     return buf.getvalue()

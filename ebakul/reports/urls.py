@@ -11,5 +11,7 @@ urlpatterns = [
         views.statement_view,
         name="statement",
     ),
+    # Public: the page the statement's QR opens (signed token, no login; docs/adr/0151).
+    path("cek/<str:token>/", views.statement_check_view, name="statement_check"),
     path("<slug:slug>/", views.report_view, name="report"),
 ]

@@ -4,8 +4,10 @@ render; every figure comes from ``reports.selectors``."""
 
 import re
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ebakul.core.errors import PermissionDeniedError
-from ebakul.core.periods import current_period, validate_period
+from ebakul.core.money import format_rupiah
+from ebakul.core.periods import current_period, period_label, validate_period
 
 from . import exports
 from . import selectors as rs
@@ -23,12 +26,47 @@ from .access import can_read_reports
 from .definitions import REPORTS, REPORTS_BY_SLUG
 from .formatting import css_class, display, display_row
 from .pdf import statement_pdf
+from .verification import statement_check, statement_check_url
 
 EXPORT_FORMATS = ("csv", "xlsx")
 MSG_NOT_COMPUTED = _(
     "Compliance for this period has not been computed yet. It is computed after the "
     "verification close."
 )
+
+MSG_RUNNING = _(
+    "Running month: %(month)s is not over yet, so its figures still grow and the comparison "
+    "with the previous month is not like for like."
+)
+MSG_EMPTY = _(
+    "Nothing for %(month)s with these filters: no purchase has been recorded that matches "
+    "them. Choose another month or clear a filter."
+)
+MSG_EMPTY_FUTURE = _("%(month)s has not started yet: there is nothing to report.")
+
+
+def _empty_message(period: str | None) -> str:
+    if not period:
+        return ""
+    if period > current_period():
+        return MSG_EMPTY_FUTURE % {"month": period_label(period)}
+    return MSG_EMPTY % {"month": period_label(period)}
+
+
+def _map_data(report, data) -> dict | None:
+    """What the consumption map draws (ADR 0152): points, labels and the tile settings."""
+    if not report.extra.get("map") or data is None:
+        return None
+    points = (data.summary or {}).get("map") or {"merchants": [], "kecamatan": []}
+    for group in points.values():
+        for p in group:
+            p["spend_label"] = format_rupiah(p["spend"])
+    return {
+        **points,
+        "tiles": settings.EBAKUL_MAP_TILES_URL,
+        "attribution": settings.EBAKUL_MAP_TILES_ATTRIBUTION,
+        "labels": {"merchants": str(_("merchant(s)")), "purchases": str(_("purchase(s)"))},
+    }
 
 
 def _guard(request):
@@ -129,6 +167,9 @@ def report_view(request, slug: str):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
+    period = form.cleaned_data.get("period") if data else None
+    last = period or (form.cleaned_data.get("period_to") if data else None)
+    running = bool(last) and last == current_period()
     return render(
         request,
         "reports/report.html",
@@ -148,7 +189,12 @@ def report_view(request, slug: str):
             total_rows=len(data.rows) if data else 0,
             query=query.urlencode(),
             not_computed_message=MSG_NOT_COMPUTED if _not_computed(report, data) else "",
-            period=form.cleaned_data.get("period") if data else None,
+            period=period,
+            map_data=_map_data(report, data),
+            running_message=(MSG_RUNNING % {"month": period_label(last)}) if running else "",
+            empty_message=(
+                _empty_message(period or last) if data is not None and not data.rows else ""
+            ),
         ),
     )
 
@@ -165,7 +211,37 @@ def statement_view(request, employee_id: int, period: str):
         statement = rs.employee_statement(user=request.user, employee_id=employee_id, period=period)
     except PermissionDeniedError as exc:
         raise Http404 from exc
-    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    pdf = statement_pdf(statement, verify_url=statement_check_url(request, statement))
+    response = HttpResponse(pdf, content_type="application/pdf")
     nip = statement["employee"].nip
     response["Content-Disposition"] = f'inline; filename="ebakul-statement-{nip}-{period}.pdf"'
+    return response
+
+
+@require_GET
+def statement_check_view(request, token: str):
+    """Public page opened by the statement's QR (docs/adr/0151): no login, only the figures
+    and the NIP masked. A token not made here, or changed, is refused with 404."""
+    try:
+        check = statement_check(token)
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise Http404 from exc
+    figures = check["figures"]
+    rows = [
+        (_("Minimum spend this month"), figures["required"]),
+        (_("Verified total"), figures["verified_total"]),
+        (_("Still short"), figures["shortfall"]),
+        (_("Deduction from TPP"), figures["deduction"]),
+    ]
+    response = render(
+        request,
+        "reports/statement_check.html",
+        {
+            "check": check,
+            "month": period_label(check["period"]),
+            "rows": [(label, format_rupiah(v)) for label, v in rows if v is not None],
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -6,6 +6,7 @@ Celery tasks executed eagerly and an in-memory cache (see docs/adr/0002-embedded
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -306,6 +307,29 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# The consumption map's background tiles (docs/adr/0152): a URL template such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png. Empty (the default): no tiles, the map shows
+# only the points. When set, its origin is the only outside origin allowed, for images only.
+EBAKUL_MAP_TILES_URL = os.environ.get("EBAKUL_MAP_TILES_URL", "").strip()
+EBAKUL_MAP_TILES_ATTRIBUTION = os.environ.get("EBAKUL_MAP_TILES_ATTRIBUTION", "").strip()
+
+
+def tiles_origin(url: str) -> str:
+    """``https://{s}.tile.example.org/{z}/{x}/{y}.png`` → ``https://*.tile.example.org``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ImproperlyConfigured(f"EBAKUL_MAP_TILES_URL: {url!r} is not an http(s) URL.")
+    host = re.sub(r"^\{[a-z]\}\.", "*.", parts.netloc)
+    if "{" in host:
+        raise ImproperlyConfigured(f"EBAKUL_MAP_TILES_URL: {url!r} has a placeholder in the host.")
+    return f"{parts.scheme}://{host}"
+
+
+if EBAKUL_MAP_TILES_URL:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(tiles_origin(EBAKUL_MAP_TILES_URL))
+
 # Areas whose code needs more, by path prefix: the directives replaced there.
 EBAKUL_CSP_AREAS = [
     (

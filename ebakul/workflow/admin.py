@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import StackedInline, TabularInline
 from unfold.contrib.filters.admin import RangeDateTimeFilter
@@ -26,11 +27,12 @@ from ebakul.core.admin_base import (
 )
 from ebakul.core.errors import DomainError
 
-from . import documents, selectors, services
+from . import documents, graph, selectors, services
 from .models import (
     Assignment,
     DocumentType,
     MyTask,
+    OwnerRule,
     RefusalReason,
     TransitionCondition,
     VerifierScope,
@@ -392,6 +394,33 @@ class StateInlineFormSet(BaseInlineFormSet):
                 raise ValidationError(
                     services.MSG_STATE_OCCUPIED % {"state": old.label, "count": count}
                 )
+        self._check_graph()
+
+    def _check_graph(self):
+        """The states as typed, with the stored transitions, must form a sound graph."""
+        kept, gone = [], set()
+        for i, form in enumerate(self.forms):
+            data = getattr(form, "cleaned_data", None)
+            if not data:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                gone.add(form.instance.pk)
+                continue
+            kept.append(
+                graph.Node(
+                    form.instance.pk or f"new-{i}",
+                    data.get("label") or "",
+                    bool(data.get("is_initial")),
+                    bool(data.get("is_final")),
+                )
+            )
+        if not kept or self.instance.pk is None:
+            return
+        _nodes, edges = services.workflow_graph(self.instance)
+        edges = [e for e in edges if e.source not in gone and e.target not in gone]
+        found = graph.problems(kept, edges)
+        if found:
+            raise ValidationError(found)
 
 
 class StateInline(TabularInline):
@@ -411,8 +440,41 @@ class StateInline(TabularInline):
     )
 
 
+class TransitionInlineFormSet(BaseInlineFormSet):
+    """The transitions as typed, with the stored states, must form a sound graph."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        edges = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            source, target = data.get("from_state"), data.get("to_state")
+            if source is None or target is None:
+                continue
+            edges.append(
+                graph.Edge(
+                    source.pk,
+                    target.pk,
+                    data.get("label") or "",
+                    has_role=bool(data.get("allowed_groups"))
+                    or data.get("owner_rule", OwnerRule.NONE) != OwnerRule.NONE,
+                    automatic=bool(data.get("is_automatic")),
+                    enabled=bool(data.get("enabled")),
+                )
+            )
+        nodes, _edges = services.workflow_graph(self.instance)
+        found = graph.problems(nodes, edges)
+        if found:
+            raise ValidationError(found)
+
+
 class TransitionInline(StackedInline):
     model = WorkflowTransition
+    formset = TransitionInlineFormSet
     extra = 0
     show_change_link = True
     fields = (
@@ -437,6 +499,54 @@ class WorkflowDefinitionAdmin(DeskHistoryAdmin):
     list_display = ("name", "document_type", "active", "assignment_group", "assignment_scope")
     fields = ("name", "document_type", "active", "assignment_group", "assignment_scope")
     inlines = (StateInline, TransitionInline)
+    change_form_outer_before_template = "workflow/admin/definition_steps.html"
+
+    # The editor as short pages (docs/adr/0150): ?langkah=status shows only the states,
+    # ?langkah=transisi only the transitions, ?langkah=syarat the conditions per transition;
+    # the first page holds the general fields and the diagram.
+    STEPS = (
+        ("umum", _("General and diagram")),
+        ("status", _("States")),
+        ("transisi", _("Transitions")),
+        ("syarat", _("Conditions")),
+    )
+
+    def _step(self, request) -> str:
+        step = request.GET.get("langkah", "umum")
+        return step if step in dict(self.STEPS) else "umum"
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            return ()
+        step = self._step(request)
+        return {"status": (StateInline,), "transisi": (TransitionInline,)}.get(step, ())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        definition = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if definition is not None:
+            step = self._step(request)
+            extra.update(
+                wf_step=step,
+                wf_steps=self.STEPS,
+                wf_problems=services.workflow_problems(definition),
+                wf_diagram=mark_safe(services.workflow_diagram(definition)),  # noqa: S308
+                wf_transitions=(
+                    definition.transitions.select_related("from_state", "to_state")
+                    .prefetch_related("conditions")
+                    .order_by("order", "id")
+                    if step == "syarat"
+                    else ()
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        step = self._step(request)
+        if "_continue" in request.POST and step != "umum":
+            return HttpResponseRedirect(f"{request.path}?langkah={step}")
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         return ("document_type",) if obj else ()

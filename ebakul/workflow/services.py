@@ -23,7 +23,7 @@ from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.history import set_history_user
 from ebakul.core.services import notify
 
-from . import conditions, documents
+from . import conditions, documents, graph
 from .models import (
     Assignment,
     AssignmentScope,
@@ -530,3 +530,47 @@ def state_delete(*, state: WorkflowState, actor) -> None:
     assert_state_removable(state)
     set_history_user(state, actor)
     state.delete()
+
+
+# --- Soundness of a definition (docs/adr/0150) ---------------------------------------------
+def _node(state: WorkflowState) -> graph.Node:
+    return graph.Node(state.pk, state.label, state.is_initial, state.is_final)
+
+
+def _edge(t: WorkflowTransition, groups: set | None = None) -> graph.Edge:
+    has_groups = bool(groups) if groups is not None else t.allowed_groups.exists()
+    return graph.Edge(
+        t.from_state_id,
+        t.to_state_id,
+        t.label,
+        has_role=has_groups or t.owner_rule != OwnerRule.NONE,
+        automatic=t.is_automatic,
+        enabled=t.enabled,
+    )
+
+
+def workflow_graph(definition: WorkflowDefinition) -> tuple[list, list]:
+    """The stored definition as graph nodes and edges (two queries plus one for groups)."""
+    states = list(definition.states.order_by("order", "id"))
+    transitions = list(
+        definition.transitions.prefetch_related("allowed_groups").order_by("order", "id")
+    )
+    nodes = [_node(s) for s in states]
+    edges = [_edge(t, {g.pk for g in t.allowed_groups.all()}) for t in transitions]
+    return nodes, edges
+
+
+def workflow_problems(definition: WorkflowDefinition) -> list[str]:
+    return graph.problems(*workflow_graph(definition))
+
+
+def assert_workflow_sound(definition: WorkflowDefinition) -> None:
+    """Refuse (with every problem named, in Indonesian) a definition whose graph is unsound."""
+    found = workflow_problems(definition)
+    if found:
+        raise DomainError(" ".join(str(p) for p in found))
+
+
+def workflow_diagram(definition: WorkflowDefinition) -> str:
+    nodes, edges = workflow_graph(definition)
+    return graph.render_svg(nodes, edges, title=definition.name)

@@ -234,6 +234,9 @@ REPORTS = {
         MER: FORBIDDEN,
         OPR: NOTFOUND,
     }.get(r, OK),
+    # The page the statement's QR opens (ADR 0151): public, for a genuine token of ANOTHER
+    # employee; only the figures and the NIP masked (tests/reports/test_statement_check.py).
+    "reports/cek/<str:token>/": lambda r: OK,
 }
 
 # --- Portal ---------------------------------------------------------------------------------------
@@ -586,6 +589,12 @@ def concrete_url(route: str, w: World) -> str:
     }
     if route in fills:
         return fills[route]
+    if route == "reports/cek/<str:token>/":
+        from ebakul.reports.selectors import statement_for
+        from ebakul.reports.verification import statement_token
+
+        token = statement_token(statement_for(employee=w.other, period=w.period))
+        return f"/reports/cek/{token}/"
     if route.startswith("desk/^(?P<app_label>"):
         return "/desk/employees/"
     url = "/" + route

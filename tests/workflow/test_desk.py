@@ -274,7 +274,10 @@ def test_editor_refuses_to_remove_an_occupied_state(world, client, rename):
     definition = WorkflowDefinition.objects.get(document_type="purchases.purchase")
     state = definition.states.get(code="merchant_disputed")
     client.force_login(world.admin)
-    url = reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+    url = (
+        reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+        + "?langkah=status"
+    )
     response = client.post(
         url,
         _definition_post(
@@ -290,7 +293,10 @@ def test_editor_refuses_to_remove_an_occupied_state(world, client, rename):
 def test_editor_saves_an_unchanged_definition_and_removes_a_free_state(world, client):
     definition = WorkflowDefinition.objects.get(document_type="merchants.umkmmerchant")
     client.force_login(world.admin)
-    url = reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+    url = (
+        reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+        + "?langkah=status"
+    )
     assert client.get(url).status_code == 200
     response = client.post(url, _definition_post(definition))
     assert response.status_code == 302, response.content.decode()[:3000]

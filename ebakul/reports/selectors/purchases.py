@@ -98,8 +98,62 @@ def consumption_map(
         "previous_period": prev,
         "by_kecamatan": sorted(by_kecamatan.items(), key=lambda kv: (-kv[1], kv[0])),
         "by_category": sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0])),
+        "map": _map_points(qs.filter(period=period)),
     }
     return ReportData(rows=rows, totals=totals, summary=summary)
+
+
+MAP_MERCHANT_LIMIT = 1000
+
+
+def _map_points(qs) -> dict:
+    """The map of the consumption report (ADR 0152): the merchants with coordinates and their
+    spend, and one point per kecamatan at the mean of its merchants' coordinates, sized by the
+    kecamatan's spend. One aggregate query."""
+    groups = (
+        qs.filter(merchant__latitude__isnull=False, merchant__longitude__isnull=False)
+        .values(
+            "merchant_id",
+            "merchant__business_name",
+            "merchant__kecamatan__name",
+            "merchant__latitude",
+            "merchant__longitude",
+        )
+        .annotate(spend=Sum("amount"), purchases=Count("id"))
+        .order_by("-spend", "merchant_id")[:MAP_MERCHANT_LIMIT]
+    )
+    merchants, kec = [], {}
+    for g in groups:
+        lat, lng = float(g["merchant__latitude"]), float(g["merchant__longitude"])
+        spend = as_int(g["spend"])
+        merchants.append(
+            {
+                "name": g["merchant__business_name"],
+                "kecamatan": g["merchant__kecamatan__name"],
+                "lat": lat,
+                "lng": lng,
+                "spend": spend,
+                "purchases": g["purchases"],
+            }
+        )
+        k = kec.setdefault(
+            g["merchant__kecamatan__name"], {"lat": 0.0, "lng": 0.0, "n": 0, "spend": 0}
+        )
+        k["lat"] += lat
+        k["lng"] += lng
+        k["n"] += 1
+        k["spend"] += spend
+    kecamatan = [
+        {
+            "name": name,
+            "lat": round(k["lat"] / k["n"], 6),
+            "lng": round(k["lng"] / k["n"], 6),
+            "spend": k["spend"],
+            "merchants": k["n"],
+        }
+        for name, k in sorted(kec.items(), key=lambda kv: (-kv[1]["spend"], kv[0]))
+    ]
+    return {"merchants": merchants, "kecamatan": kecamatan}
 
 
 def merchant_ranking(
