@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from ebakul.accounts.forms import MSG_LOCKED, LockoutMixin
 from ebakul.compliance.evidence import EVIDENCE_POLICY
 from ebakul.core.uploads import CleanFileFormField
-from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
+from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE, normalize_phone
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases.dates import validate_purchase_date
@@ -130,6 +130,15 @@ class MerchantAccountForm(forms.Form):
 class MerchantBusinessForm(forms.ModelForm):
     """Step 2: the business. Also used to fix and resubmit."""
 
+    # Longer than the stored 16 characters: "+62 812-3456-7890" is cleaned before it is checked.
+    phone = forms.CharField(
+        label=UmkmMerchant._meta.get_field("phone").verbose_name,
+        max_length=32,
+        required=False,
+        help_text=_("For example 081234567890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
     class Meta:
         model = UmkmMerchant
         fields = [
@@ -147,13 +156,11 @@ class MerchantBusinessForm(forms.ModelForm):
         widgets = {
             "owner_nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
         help_texts = {
             "owner_nik": _("16 digits, as on the KTP."),
             "nib": _("13 digits, from OSS."),
-            "phone": _("For example 081234567890."),
             "qris_nmid": _("Optional. Printed under the QRIS code, starts with ID."),
         }
 
@@ -163,6 +170,10 @@ class MerchantBusinessForm(forms.ModelForm):
         self.fields["kecamatan"].queryset = Kecamatan.objects.all()
         self.fields["category"].empty_label = _("Choose a category")
         self.fields["kecamatan"].empty_label = _("Choose a kecamatan")
+
+    def clean_phone(self):
+        # Written as on a name card (0812-3456-7890, +62 812...): cleaned, not refused.
+        return normalize_phone(self.cleaned_data.get("phone", ""))
 
 
 class RupiahField(forms.IntegerField):
@@ -277,7 +288,7 @@ class AppealForm(forms.Form):
     )
     evidence = CleanFileFormField(
         policy=EVIDENCE_POLICY.name,
-        label=_("Supporting document (optional)"),
+        label=_("Supporting document"),
         required=False,
         help_text=_("A photo or PDF, for example a leave letter."),
         widget=forms.ClearableFileInput(

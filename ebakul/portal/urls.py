@@ -41,9 +41,12 @@ urlpatterns = [
     path("pegawai/", employee.employee_home, name="employee_home"),
     path("pegawai/belanja/pilih-usaha/", employee.merchant_pick, name="merchant_pick"),
     path("pegawai/belanja/baru/", employee.purchase_new, name="purchase_new"),
+    path("pegawai/belanja/baru/foto/", employee.pending_receipt, name="pending_receipt"),
     path("pegawai/belanja/", employee.purchase_list, name="purchase_list"),
     path("pegawai/belanja/<int:pk>/", employee.purchase_detail, name="purchase_detail"),
     path("pegawai/belanja/<int:pk>/kirim/", employee.purchase_confirm, name="purchase_confirm"),
+    path("pegawai/belanja/<int:pk>/ubah/", employee.purchase_edit, name="purchase_edit"),
+    path("pegawai/belanja/<int:pk>/hapus/", employee.purchase_delete, name="purchase_delete"),
     path(
         "pegawai/belanja/<int:pk>/tinjau-ulang/", employee.purchase_contest, name="purchase_contest"
     ),

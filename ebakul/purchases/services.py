@@ -144,6 +144,33 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     return purchase
 
 
+MSG_NOT_DELETABLE = _("Only a draft purchase can be deleted; a sent purchase stays on record.")
+
+
+@transaction.atomic
+def purchase_delete(*, purchase: Purchase, actor) -> None:
+    """Delete an abandoned draft (docs/adr/0160): the same people who may edit it (its employee
+    or whoever recorded it); a submitted purchase is part of the record and is never deleted.
+    A draft has no document history beyond its creation, and its document number is simply
+    left unused (numbers are unique, not gap-free)."""
+    current = (
+        Purchase.objects.select_for_update()
+        .only("status", "employee_id", "created_by_id")
+        .get(pk=purchase.pk)
+    )
+    if not purchase_may_edit(purchase=current, actor=actor):
+        raise PermissionDeniedError(MSG_NOT_YOURS, code="not_yours")
+    if current.status != PurchaseStatus.DRAFT:
+        raise ConflictError(MSG_NOT_DELETABLE, code="not_deletable")
+    receipt = purchase.receipt
+    current._history_user = actor
+    current.delete()
+    if receipt:
+        # The stored photo goes with the row, once the deletion is committed.
+        name, storage = receipt.name, receipt.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 MSG_CONTEST_COMMENT_REQUIRED = _("Write why the purchase should be reviewed again.")
 ACTION_CONTEST = "contest"
 

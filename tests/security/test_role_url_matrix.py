@@ -272,8 +272,12 @@ PORTAL = {
     # Without a chosen merchant: to the merchant picker.
     "pegawai/belanja/baru/": _portal({**EMPLOYEE_PAGE, EMP: frozenset({OK, REDIRECT})}),
     "pegawai/belanja/": _portal(EMPLOYEE_PAGE),
+    # The photo kept after a refused form: only this session's; none in a fresh session.
+    "pegawai/belanja/baru/foto/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
     "pegawai/belanja/<int:pk>/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
     "pegawai/belanja/<int:pk>/kirim/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
+    "pegawai/belanja/<int:pk>/ubah/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
+    "pegawai/belanja/<int:pk>/hapus/": _portal({ANON: LOGIN, EMP: METHOD}),
     # Asking for another employee's rejected purchase to be reviewed again (ADR 0112).
     # POST only (a GET is refused before any lookup).
     "pegawai/belanja/<int:pk>/tinjau-ulang/": _portal({ANON: LOGIN, EMP: METHOD}),

@@ -54,3 +54,17 @@ def portal_role(context) -> str:
     if roles.has_role(user, roles.MERCHANT):
         return "merchant"
     return "staff" if user.is_staff else ""
+
+
+@register.filter
+def described_widget(field):
+    """The widget tied to its help text and its errors (``aria-describedby``), so a screen
+    reader reads the error with the field; the ids match ``portal/_field.html``."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    ids += [f"{field.auto_id}_error{i}" for i in range(len(field.errors))]
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
