@@ -310,3 +310,30 @@ class ContestForm(forms.Form):
         required=False,
         help_text=_("For example a clearer photo of the receipt."),
     )
+
+
+class RecoveryCodeForm(forms.Form):
+    """Redeem a reset code issued at the desk (ebakul.accounts.recovery)."""
+
+    username = forms.CharField(
+        label=_("NIP or username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    code = forms.CharField(
+        label=_("Reset code"),
+        max_length=20,
+        help_text=_("The 8 digits you received from your OPD operator or the verification team."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    new_password_again = forms.CharField(
+        label=_("Repeat the new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

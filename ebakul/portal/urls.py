@@ -18,6 +18,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("lupa-sandi/", common.PasswordResetView.as_view(), name="password_reset"),
+    path("lupa-sandi/kode/", common.password_reset_code, name="password_reset_code"),
     path(
         "lupa-sandi/terkirim/", common.PasswordResetDoneView.as_view(), name="password_reset_done"
     ),

@@ -88,6 +88,15 @@ DESK_MODELS: dict[str, Desk] = {
     "accounts.loginlockout": Desk(
         view={OPR, ADM, SU}, **READ_ONLY, out={OPR}, simple_history=False
     ),
+    # Reset codes (ADR 0161): operators for their units' employees, verifiers for merchants;
+    # the sample is another unit's employee's code (out for both). Never changed or deleted.
+    "accounts.recoverycode": Desk(
+        view={OPR, VER, ADM, SU},
+        add={OPR, VER, ADM, SU},
+        delete=NONE,
+        out={OPR, VER},
+        simple_history=False,
+    ),
     "accounts.user": Desk(
         simple_history=False,
         extra={"<id>/password/": lambda r: OK if r in ADMINS else DENIED},
@@ -254,6 +263,8 @@ PORTAL = {
     "ganti-sandi/": _portal({ANON: LOGIN}, OK),
     "ganti-sandi/selesai/": _portal({ANON: LOGIN}, OK),
     "lupa-sandi/": lambda r: OK,
+    # Redeeming a desk-issued reset code (ADR 0161): a public form, like the e-mail reset.
+    "lupa-sandi/kode/": lambda r: OK,
     "lupa-sandi/terkirim/": lambda r: OK,
     "lupa-sandi/<uidb64>/<token>/": lambda r: OK,  # "this link is invalid"
     "lupa-sandi/selesai/": lambda r: OK,
@@ -381,7 +392,7 @@ def _build_world() -> World:
         SolarSchedule,
     )
 
-    from ebakul.accounts.models import LoginLockout
+    from ebakul.accounts.models import LoginLockout, RecoveryCode
     from ebakul.api.services import api_key_create, integration_client_create
     from ebakul.compliance.models import (
         Appeal,
@@ -488,6 +499,14 @@ def _build_world() -> World:
         "core.notification": notification,
         "auth.group": Group.objects.get(name=roles.EMPLOYEE),
         "accounts.user": other_user,
+        "accounts.recoverycode": RecoveryCode.objects.create(
+            user=other_user,
+            code_hash="!",
+            issued_by=verifier2,
+            verified_with="matriks",
+            created_at=now,
+            expires_at=now,
+        ),
         "accounts.loginlockout": LoginLockout.objects.create(
             username=other.nip,
             ip_address="127.0.0.9",

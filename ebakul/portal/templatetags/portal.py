@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.models import Notification
 from ebakul.core.money import format_rupiah
@@ -68,3 +69,26 @@ def described_widget(field):
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def month(period):
+    """``2026-11`` → "November 2026" (a month never wraps as "2026-/11" on a phone)."""
+    from ebakul.core.periods import period_label
+
+    try:
+        return period_label(str(period))
+    except (ValueError, TypeError):
+        return period or "-"
+
+
+_RESULT_STATES = {
+    "compliant": _("minimum met"),
+    "shortfall": _("below the minimum"),
+    "exempt": _("exempt"),
+}
+
+
+@register.filter
+def result_state(status):
+    return _RESULT_STATES.get(status, status)
