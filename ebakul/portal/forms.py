@@ -233,6 +233,11 @@ class PurchaseForm(forms.Form):
         required=False,
         help_text=_("Only for QRIS payments: the reference on the payment proof."),
     )
+    client_key = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-client-key": ""}),
+    )
     receipt = ReceiptField(
         label=_("Photo of the receipt"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),

@@ -8,6 +8,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", common.home, name="home"),
+    # Installable web app (ADR 0162): public, no personal data.
+    path("sw.js", common.service_worker, name="service_worker"),
+    path("manifest.webmanifest", common.manifest, name="manifest"),
+    path("offline/", common.offline, name="offline"),
     # Accounts
     path("masuk/", common.LoginView.as_view(), name="login"),
     path("keluar/", common.auth_views.LogoutView.as_view(), name="logout"),

@@ -180,3 +180,31 @@ def password_reset_code(request):
             messages.success(request, MSG_PASSWORD_RESET_WITH_CODE)
             return redirect("portal:login")
     return render(request, "portal/auth/password_reset_code.html", {"form": form})
+
+
+SHELL_VERSION = "1"
+
+
+def offline(request):
+    """The page the service worker shows when a page cannot be loaded (no personal data)."""
+    return render(request, "portal/offline.html")
+
+
+def manifest(request):
+    return render(
+        request, "portal/manifest.webmanifest", content_type="application/manifest+json"
+    )
+
+
+def service_worker(request):
+    """Served from the root so that it may control every portal page."""
+    from django.conf import settings as django_settings
+
+    response = render(
+        request,
+        "portal/sw.js",
+        {"version": f"{SHELL_VERSION}-{getattr(django_settings, 'EBAKUL_VERSION', '')}"},
+        content_type="text/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

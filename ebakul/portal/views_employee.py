@@ -179,6 +179,18 @@ def purchase_new(request):
             }
         )
     else:
+        # Sent again (a retry, an offline draft): the purchase recorded the first time.
+        key = (request.POST.get("client_key") or "").strip()[:64]
+        existing = key and purchase_services.purchase_by_client_key(
+            employee=request.employee, client_key=key
+        )
+        if existing:
+            target = (
+                "portal:purchase_confirm"
+                if existing.status == PurchaseStatus.DRAFT
+                else ("portal:purchase_detail")
+            )
+            return redirect(target, pk=existing.pk)
         form = PurchaseForm(request.POST, request.FILES)
         kept = None
         if not request.FILES.get("receipt") and pending_exists(request, PENDING_RECEIPT):
@@ -196,6 +208,7 @@ def purchase_new(request):
                     description=data["description"],
                     payment_method=data["payment_method"],
                     qris_reference=data["qris_reference"],
+                    client_key=data["client_key"] or None,
                     actor=request.user,
                 )
             except ValidationError as exc:

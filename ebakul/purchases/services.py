@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -32,11 +32,20 @@ def purchase_create(
     description: str = "",
     payment_method: str = "cash",
     qris_reference: str = "",
+    client_key: str | None = None,
 ) -> Purchase:
     """Record a purchase in the initial state. Everything is validated before anything is
     written; the document number is taken last so a refused purchase uses none. The date must
     be one a purchase can still be recorded for (``dates.check_purchase_date``: from the
-    programme's start, not in the future, not in a locked period)."""
+    programme's start, not in the future, not in a locked period).
+
+    ``client_key`` (docs/adr/0162): the phone's key of this draft; sent again (a retry after a
+    lost answer, an offline draft sent twice) it returns the purchase already recorded."""
+    client_key = (client_key or "").strip()[:64] or None
+    if client_key:
+        existing = purchase_by_client_key(employee=employee, client_key=client_key)
+        if existing is not None:
+            return existing
     period = check_purchase_date(purchased_at) if purchased_at else ""
     if receipt:
         receipt = _clean_receipt_field(receipt)
@@ -50,6 +59,7 @@ def purchase_create(
         receipt=receipt,
         payment_method=payment_method,
         qris_reference=qris_reference,
+        client_key=client_key,
         status=PurchaseStatus.DRAFT,
         created_by=actor,
     )
@@ -58,8 +68,19 @@ def purchase_create(
     purchase.receipt_sha256 = receipt.sha256
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
     purchase._history_user = actor
-    purchase.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same key sent twice at once
+            purchase.save()
+    except IntegrityError:
+        existing = client_key and purchase_by_client_key(employee=employee, client_key=client_key)
+        if not existing:
+            raise
+        return existing
     return purchase
+
+
+def purchase_by_client_key(*, employee, client_key: str) -> Purchase | None:
+    return Purchase.objects.filter(employee=employee, client_key=client_key).first()
 
 
 MSG_NOT_EDITABLE = _("Only a draft purchase can be changed; later it moves through the workflow.")

@@ -259,6 +259,10 @@ PORTAL = {
     # (a superuser counts as a merchant: to the merchant home)
     "": lambda r: {ANON: OK, EMP: REDIRECT, MER: REDIRECT, SU: REDIRECT}.get(r, MISSING),
     "masuk/": lambda r: OK if r == ANON else REDIRECT,
+    # Installable web app (ADR 0162): the shell only, the same for everyone.
+    "sw.js": lambda r: OK,
+    "manifest.webmanifest": lambda r: OK,
+    "offline/": lambda r: OK,
     "keluar/": lambda r: METHOD,
     "ganti-sandi/": _portal({ANON: LOGIN}, OK),
     "ganti-sandi/selesai/": _portal({ANON: LOGIN}, OK),

@@ -22,3 +22,10 @@ document.addEventListener("change", (event) => {
   if (event.target.matches("select, input")) applyShowWhen();
 });
 document.addEventListener("DOMContentLoaded", applyShowWhen);
+
+// Installable web app: the service worker caches the shell only (docs/adr/0162).
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+  });
+}
