@@ -191,9 +191,7 @@ def offline(request):
 
 
 def manifest(request):
-    return render(
-        request, "portal/manifest.webmanifest", content_type="application/manifest+json"
-    )
+    return render(request, "portal/manifest.webmanifest", content_type="application/manifest+json")
 
 
 def service_worker(request):
