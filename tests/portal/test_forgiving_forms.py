@@ -191,3 +191,39 @@ def test_appeal_evidence_label_says_optional_once(employee_client):
         html = render_to_string("portal/_field.html", {"field": AppealForm()["evidence"]})
     assert html.count("tidak wajib") == 1
     assert "Dokumen pendukung" in html
+
+
+def test_monthly_results_show_month_state_and_deduction(employee_client, employee):
+    from django.utils import translation
+
+    from ebakul.compliance.models import MonthlyCompliance, SpendingRule
+    from ebakul.core.periods import current_period, period_label, previous_period
+
+    rule = SpendingRule.objects.order_by("-effective_from").first()
+    last = previous_period(current_period())
+    before = previous_period(last)
+    for period, status, deduction in [(last, "shortfall", 125_000), (before, "compliant", 0)]:
+        MonthlyCompliance.objects.create(
+            employee=employee,
+            period=period,
+            rule=rule,
+            tpp_ceiling=5_000_000,
+            active_days=30,
+            period_days=30,
+            required_spend=500_000,
+            verified_spend=500_000 - deduction,
+            pending_spend=0,
+            shortfall=deduction,
+            status=status,
+            sanction_mode=rule.sanction_mode,
+            deduction_amount=deduction,
+            computed_at=timezone.now(),
+        )
+    html = employee_client.get(reverse("portal:employee_home")).content.decode()
+    start = html.index('id="statements"')
+    block = html[start : html.index("</section>", start)]
+    with translation.override("id"):
+        assert period_label(last) in block and period_label(before) in block
+    assert f"<strong>{last}</strong>" not in block  # never the raw "2026-11"
+    assert "di bawah minimum" in block and "minimum terpenuhi" in block
+    assert "Rp125.000" in block and "Rp0" in block
