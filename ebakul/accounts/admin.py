@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -11,7 +12,13 @@ from ebakul.core.admin_base import DeskAdmin, ReadOnlyAdminMixin
 from ebakul.core.errors import DomainError
 
 from .desk import install_desk_permission
-from .models import LoginLockout, User
+from .models import LoginLockout, RecoveryCode, User
+from .recovery import (
+    CODE_MINUTES,
+    recovery_code_issue,
+    recovery_codes_visible_to,
+    recovery_targets,
+)
 from .selectors import can_unlock_any, login_failures_visible_to
 from .services import login_unlock, login_unlock_address, user_sync_desk_access
 
@@ -130,3 +137,78 @@ class LoginLockoutAdmin(ReadOnlyAdminMixin, DeskAdmin):
         for ip in sorted({ip for ip in queryset.values_list("ip_address", flat=True) if ip}):
             login_unlock_address(actor=request.user, ip_address=ip)
             self.message_user(request, _("Address unlocked: %s") % ip, messages.SUCCESS)
+
+
+class RecoveryCodeForm(forms.ModelForm):
+    class Meta:
+        model = RecoveryCode
+        fields = ("user", "verified_with")
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(DeskAdmin):
+    """Issue a one-time reset code (docs/adr/0161): the account list is the issuer's scope,
+    the code is shown once on the next page and only its hash is kept."""
+
+    form = RecoveryCodeForm
+    list_display = ("user", "issued_by", "created_at", "expires_at", "used_at", "revoked_at")
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    ordering = ("-created_at",)
+    autocomplete_fields = ()
+
+    def get_queryset(self, request):
+        return self.scoped(request, recovery_codes_visible_to(request.user))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("user", "verified_with")
+        return (
+            "user",
+            "issued_by",
+            "verified_with",
+            "created_at",
+            "expires_at",
+            "used_at",
+            "revoked_at",
+            "failed_attempts",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = recovery_targets(request.user).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def service_create(self, request, obj, form):
+        row, code = recovery_code_issue(
+            actor=request.user,
+            user=form.cleaned_data["user"],
+            verified_with=form.cleaned_data["verified_with"],
+        )
+        request._ebakul_recovery_code = code
+        return row
+
+    def response_add(self, request, obj, post_url_continue=None):
+        from django.template.response import TemplateResponse
+
+        # The desk's views are never cached (Cache-Control: no-store, private).
+        return TemplateResponse(
+            request,
+            "accounts/admin/recovery_code_issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Reset code issued"),
+                "row": obj,
+                "code": getattr(request, "_ebakul_recovery_code", ""),
+                "minutes": CODE_MINUTES,
+            },
+        )

@@ -27,9 +27,15 @@ ROLE_PERMISSIONS = {
         "change_appeal",
         "view_exemption",
         "add_exemption",
+        # reset codes for merchants (ADR 0161)
+        "view_recoverycode",
+        "add_recoverycode",
     ],
     roles.UNIT_OPERATOR: [
         "view_loginlockout",
+        # reset codes for their units' employees (ADR 0161)
+        "view_recoverycode",
+        "add_recoverycode",
         "view_employee",
         "view_workunit",
         "view_employeeclass",

@@ -31,6 +31,7 @@ import contextlib
 import hashlib
 import io
 import re
+import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -39,10 +40,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import models
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -387,3 +389,64 @@ def private_file_response(fieldfile, *, download: bool = False, stem: str = "ber
     response["Cache-Control"] = "private, no-cache"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+# --- Pending uploads (docs/adr/0160) ------------------------------------------------------------
+# A file chosen in a form that is refused for another field would be lost: the browser never
+# sends it again. Its cleaned form (only a CleanUpload: the bytes already went through
+# clean_upload) is kept in private storage under a random name, tied to the session by slot,
+# previewed through private_file_response, and used if the form comes back without a new file.
+PENDING_SESSION_KEY = "ebakul_pending_uploads"
+PENDING_DIR = "pending"
+
+
+def pending_keep(request, slot: str, upload: CleanUpload) -> None:
+    if not isinstance(upload, CleanUpload):
+        raise TypeError("Only a cleaned upload (clean_upload) may be kept pending.")
+    pending_clear(request, slot)
+    name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.{upload.extension}", upload)
+    kept = dict(request.session.get(PENDING_SESSION_KEY) or {})
+    kept[slot] = {"name": name, "format": upload.stored_format, "policy": upload.policy}
+    request.session[PENDING_SESSION_KEY] = kept
+
+
+def _pending_entry(request, slot: str):
+    entry = (request.session.get(PENDING_SESSION_KEY) or {}).get(slot)
+    if not entry or not str(entry.get("name", "")).startswith(f"{PENDING_DIR}/"):
+        return None
+    if not default_storage.exists(entry["name"]):
+        return None
+    return entry
+
+
+def pending_get(request, slot: str) -> CleanUpload | None:
+    """The kept file of this session's slot, as a fresh CleanUpload (or None)."""
+    entry = _pending_entry(request, slot)
+    if entry is None:
+        return None
+    with default_storage.open(entry["name"], "rb") as handle:
+        content = handle.read()
+    return CleanUpload(content, stored_format=entry["format"], policy=entry["policy"])
+
+
+def pending_exists(request, slot: str) -> bool:
+    return _pending_entry(request, slot) is not None
+
+
+def pending_clear(request, slot: str) -> None:
+    kept = dict(request.session.get(PENDING_SESSION_KEY) or {})
+    entry = kept.pop(slot, None)
+    if entry is None:
+        return
+    name = str(entry.get("name", ""))
+    if name.startswith(f"{PENDING_DIR}/") and default_storage.exists(name):
+        default_storage.delete(name)
+    request.session[PENDING_SESSION_KEY] = kept
+
+
+def pending_response(request, slot: str, *, stem: str = "berkas"):
+    """Serve this session's kept file (404 when there is none)."""
+    entry = _pending_entry(request, slot)
+    if entry is None:
+        raise Http404
+    return private_file_response(default_storage.open(entry["name"], "rb"), stem=stem)

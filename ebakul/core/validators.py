@@ -119,6 +119,22 @@ def validate_qris_nmid(value: str) -> None:
         raise ValidationError(MSG_NMID_FORMAT, code="nmid_format")
 
 
+def normalize_phone(value: str) -> str:
+    """Phone numbers as people write them: ``0812-3456-7890``, ``0812 3456 7890``,
+    ``+62 812-3456-7890``, ``(0812) 3456.7890`` or ``62812...`` become ``081234567890`` /
+    ``+6281234567890``. Anything other than digits, spaces, dashes, dots, brackets and a
+    leading plus is left as written, so the validator refuses it with its message."""
+    text = (value or "").strip()
+    if not text or not re.fullmatch(r"\+?[0-9 ()./-]+", text):
+        return text
+    digits = re.sub(r"[^0-9]", "", text)
+    if text.startswith("+"):
+        return "+" + digits
+    if digits.startswith("62") and len(digits) > 10:
+        return "+" + digits
+    return digits
+
+
 def validate_phone(value: str) -> None:
     if value and not re.match(r"(\+62|0)[0-9]{8,13}\Z", value):
         raise ValidationError(MSG_PHONE_FORMAT, code="phone_format")

@@ -15,7 +15,7 @@ from ebakul.accounts.services import MSG_USERNAME_TAKEN
 from ebakul.compliance.evidence import EVIDENCE_POLICY
 from ebakul.compliance.services import APPEAL_REASON_MIN_LENGTH, MSG_APPEAL_REASON_SHORT
 from ebakul.core.uploads import CleanFileFormField
-from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE
+from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE, normalize_phone
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases.dates import validate_purchase_date
@@ -131,6 +131,15 @@ class MerchantAccountForm(forms.Form):
 class MerchantBusinessForm(forms.ModelForm):
     """Step 2: the business. Also used to fix and resubmit."""
 
+    # Longer than the stored 16 characters: "+62 812-3456-7890" is cleaned before it is checked.
+    phone = forms.CharField(
+        label=UmkmMerchant._meta.get_field("phone").verbose_name,
+        max_length=32,
+        required=False,
+        help_text=_("For example 081234567890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
     class Meta:
         model = UmkmMerchant
         fields = [
@@ -148,13 +157,11 @@ class MerchantBusinessForm(forms.ModelForm):
         widgets = {
             "owner_nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
         help_texts = {
             "owner_nik": _("16 digits, as on the KTP."),
             "nib": _("13 digits, from OSS."),
-            "phone": _("For example 081234567890."),
             "qris_nmid": _("Optional. Printed under the QRIS code, starts with ID."),
         }
 
@@ -164,6 +171,10 @@ class MerchantBusinessForm(forms.ModelForm):
         self.fields["kecamatan"].queryset = Kecamatan.objects.all()
         self.fields["category"].empty_label = _("Choose a category")
         self.fields["kecamatan"].empty_label = _("Choose a kecamatan")
+
+    def clean_phone(self):
+        # Written as on a name card (0812-3456-7890, +62 812...): cleaned, not refused.
+        return normalize_phone(self.cleaned_data.get("phone", ""))
 
 
 class RupiahField(forms.IntegerField):
@@ -223,6 +234,11 @@ class PurchaseForm(forms.Form):
         required=False,
         help_text=_("Only for QRIS payments: the reference on the payment proof."),
     )
+    client_key = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-client-key": ""}),
+    )
     receipt = ReceiptField(
         label=_("Photo of the receipt"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
@@ -279,7 +295,7 @@ class AppealForm(forms.Form):
     )
     evidence = CleanFileFormField(
         policy=EVIDENCE_POLICY.name,
-        label=_("Supporting document (optional)"),
+        label=_("Supporting document"),
         required=False,
         help_text=_("A photo or PDF, for example a leave letter."),
         widget=forms.ClearableFileInput(
@@ -300,4 +316,31 @@ class ContestForm(forms.Form):
         label=_("New evidence (optional)"),
         required=False,
         help_text=_("For example a clearer photo of the receipt."),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    """Redeem a reset code issued at the desk (ebakul.accounts.recovery)."""
+
+    username = forms.CharField(
+        label=_("NIP or username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    code = forms.CharField(
+        label=_("Reset code"),
+        max_length=20,
+        help_text=_("The 8 digits you received from your OPD operator or the verification team."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    new_password_again = forms.CharField(
+        label=_("Repeat the new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -8,6 +8,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", common.home, name="home"),
+    # Installable web app (ADR 0162): public, no personal data.
+    path("sw.js", common.service_worker, name="service_worker"),
+    path("manifest.webmanifest", common.manifest, name="manifest"),
+    path("offline/", common.offline, name="offline"),
     # Accounts
     path("masuk/", common.LoginView.as_view(), name="login"),
     path("keluar/", common.auth_views.LogoutView.as_view(), name="logout"),
@@ -18,6 +22,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("lupa-sandi/", common.PasswordResetView.as_view(), name="password_reset"),
+    path("lupa-sandi/kode/", common.password_reset_code, name="password_reset_code"),
     path(
         "lupa-sandi/terkirim/", common.PasswordResetDoneView.as_view(), name="password_reset_done"
     ),
@@ -41,9 +46,12 @@ urlpatterns = [
     path("pegawai/", employee.employee_home, name="employee_home"),
     path("pegawai/belanja/pilih-usaha/", employee.merchant_pick, name="merchant_pick"),
     path("pegawai/belanja/baru/", employee.purchase_new, name="purchase_new"),
+    path("pegawai/belanja/baru/foto/", employee.pending_receipt, name="pending_receipt"),
     path("pegawai/belanja/", employee.purchase_list, name="purchase_list"),
     path("pegawai/belanja/<int:pk>/", employee.purchase_detail, name="purchase_detail"),
     path("pegawai/belanja/<int:pk>/kirim/", employee.purchase_confirm, name="purchase_confirm"),
+    path("pegawai/belanja/<int:pk>/ubah/", employee.purchase_edit, name="purchase_edit"),
+    path("pegawai/belanja/<int:pk>/hapus/", employee.purchase_delete, name="purchase_delete"),
     path(
         "pegawai/belanja/<int:pk>/tinjau-ulang/", employee.purchase_contest, name="purchase_contest"
     ),

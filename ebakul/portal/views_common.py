@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ebakul.accounts import roles
 from ebakul.compliance.selectors import appeals_visible_to
@@ -147,3 +147,58 @@ def contest_evidence(request, pk: int):
     return private_file_response(
         purchase.contest_evidence, stem=f"bukti-tinjau-ulang-{purchase.pk}"
     )
+
+
+MSG_PASSWORD_RESET_WITH_CODE = _("Your new password is set. Log in with it.")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_code(request):
+    """Choose a new password with a one-time code issued at the desk (docs/adr/0161)."""
+    from django.core.exceptions import ValidationError
+
+    from ebakul.accounts.recovery import recovery_code_redeem
+    from ebakul.core.errors import DomainError
+
+    from .forms import RecoveryCodeForm
+
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recovery_code_redeem(**form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, MSG_PASSWORD_RESET_WITH_CODE)
+            return redirect("portal:login")
+    return render(request, "portal/auth/password_reset_code.html", {"form": form})
+
+
+SHELL_VERSION = "1"
+
+
+def offline(request):
+    """The page the service worker shows when a page cannot be loaded (no personal data)."""
+    return render(request, "portal/offline.html")
+
+
+def manifest(request):
+    return render(request, "portal/manifest.webmanifest", content_type="application/manifest+json")
+
+
+def service_worker(request):
+    """Served from the root so that it may control every portal page."""
+    from django.conf import settings as django_settings
+
+    response = render(
+        request,
+        "portal/sw.js",
+        {"version": f"{SHELL_VERSION}-{getattr(django_settings, 'EBAKUL_VERSION', '')}"},
+        content_type="text/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

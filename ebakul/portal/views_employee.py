@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,10 +17,18 @@ from ebakul.compliance.rules import indonesian_month
 from ebakul.compliance.selectors import appeals_by_period
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import now_wib, validate_period
+from ebakul.core.uploads import (
+    CleanUpload,
+    pending_clear,
+    pending_exists,
+    pending_get,
+    pending_keep,
+    pending_response,
+)
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases import services as purchase_services
 from ebakul.purchases.selectors import purchases_visible_to
-from ebakul.purchases.services import ACTION_CONTEST, purchase_create
+from ebakul.purchases.services import ACTION_CONTEST, purchase_create, purchase_is_editable
 from ebakul.workflow.selectors import (
     PURCHASE,
     has_flag,
@@ -38,6 +47,8 @@ MSG_PURCHASE_SUBMITTED = _(
 )
 MSG_PURCHASE_DRAFT_SAVED = _("Check the summary, then press Send.")
 MSG_PICK_MERCHANT = _("Choose the business first.")
+MSG_DRAFT_DELETED = _("The unsent purchase was deleted.")
+MSG_RECEIPT_KEEP = _("Leave empty to keep the current photo.")
 MSG_APPEAL_SENT = _("Your appeal was sent. You will be notified of the decision.")
 MSG_APPEAL_CLOSED = _("The appeal window is closed.")
 MSG_APPEAL_EXISTS = _(
@@ -47,6 +58,7 @@ MSG_CONTEST_SENT = _(
     "Your request was sent. Another verifier will review purchase %(number)s again."
 )
 
+PENDING_RECEIPT = "purchase_receipt"
 PICKER_LIMIT = 30
 STATEMENT_MONTHS = 6
 
@@ -166,6 +178,7 @@ def purchase_new(request):
             else:
                 messages.info(request, MSG_PICK_MERCHANT)
             return redirect("portal:merchant_pick")
+        pending_clear(request, PENDING_RECEIPT)  # a new purchase starts without a kept photo
         form = PurchaseForm(
             initial={
                 "merchant": merchant.pk,
@@ -173,7 +186,23 @@ def purchase_new(request):
             }
         )
     else:
+        # Sent again (a retry, an offline draft): the purchase recorded the first time.
+        key = (request.POST.get("client_key") or "").strip()[:64]
+        existing = key and purchase_services.purchase_by_client_key(
+            employee=request.employee, client_key=key
+        )
+        if existing:
+            target = (
+                "portal:purchase_confirm"
+                if purchase_is_editable(existing)
+                else ("portal:purchase_detail")
+            )
+            return redirect(target, pk=existing.pk)
         form = PurchaseForm(request.POST, request.FILES)
+        kept = None
+        if not request.FILES.get("receipt") and pending_exists(request, PENDING_RECEIPT):
+            form.fields["receipt"].required = False
+            kept = pending_get(request, PENDING_RECEIPT)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -182,10 +211,11 @@ def purchase_new(request):
                     merchant=data["merchant"],
                     purchased_at=data["purchased_at"],
                     amount=data["amount"],
-                    receipt=data["receipt"],
+                    receipt=data["receipt"] or kept,
                     description=data["description"],
                     payment_method=data["payment_method"],
                     qris_reference=data["qris_reference"],
+                    client_key=data["client_key"] or None,
                     actor=request.user,
                 )
             except ValidationError as exc:
@@ -193,11 +223,33 @@ def purchase_new(request):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             else:
+                pending_clear(request, PENDING_RECEIPT)
                 messages.info(request, MSG_PURCHASE_DRAFT_SAVED)
                 return redirect("portal:purchase_confirm", pk=purchase.pk)
+        _keep_receipt(request, form)
     return render(
-        request, "portal/employee/purchase_form.html", {"form": form, "merchant": merchant}
+        request,
+        "portal/employee/purchase_form.html",
+        {
+            "form": form,
+            "merchant": merchant,
+            "pending_receipt": request.method == "POST"
+            and pending_exists(request, PENDING_RECEIPT),
+        },
     )
+
+
+def _keep_receipt(request, form) -> None:
+    """A refused form keeps the photo it accepted: the browser will not send it again."""
+    chosen = (getattr(form, "cleaned_data", None) or {}).get("receipt")
+    if isinstance(chosen, CleanUpload):
+        pending_keep(request, PENDING_RECEIPT, chosen)
+
+
+@employee_required
+def pending_receipt(request):
+    """The preview of the photo kept after a refused form (only this session's)."""
+    return pending_response(request, PENDING_RECEIPT, stem="nota")
 
 
 def _add_model_errors(form, exc: ValidationError) -> None:
@@ -228,6 +280,76 @@ def purchase_confirm(request, pk: int):
             messages.success(request, MSG_PURCHASE_SUBMITTED % {"number": purchase.document_number})
             return redirect("portal:purchase_detail", pk=purchase.pk)
     return render(request, "portal/employee/purchase_confirm.html", {"purchase": purchase})
+
+
+@employee_required
+@require_http_methods(["GET", "POST"])
+def purchase_edit(request, pk: int):
+    """Correct a draft before sending it (purchase_update); the photo is kept unless a new one
+    is chosen. The business stays: another business is another purchase."""
+    purchase = get_object_or_404(
+        own_purchases(request).select_related("merchant__kecamatan", "merchant__category"), pk=pk
+    )
+    if not purchase_is_editable(purchase):
+        return redirect("portal:purchase_detail", pk=purchase.pk)
+    initial = {
+        "merchant": purchase.merchant_id,
+        "purchased_at": timezone.localtime(purchase.purchased_at).replace(tzinfo=None),
+        "amount": purchase.amount,
+        "description": purchase.description,
+        "payment_method": purchase.payment_method,
+        "qris_reference": purchase.qris_reference,
+    }
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["merchant"] = purchase.merchant_id  # not changeable here, whatever is posted
+        form = PurchaseForm(data, request.FILES)
+    else:
+        form = PurchaseForm(initial=initial)
+    # The current business stays choosable even if it is no longer selectable for new purchases.
+    form.fields["merchant"].queryset = type(purchase.merchant).objects.filter(
+        pk=purchase.merchant_id
+    )
+    form.fields["receipt"].required = False
+    form.fields["receipt"].help_text = MSG_RECEIPT_KEEP
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "purchased_at": data["purchased_at"],
+            "amount": data["amount"],
+            "description": data["description"],
+            "payment_method": data["payment_method"],
+            "qris_reference": data["qris_reference"],
+        }
+        if data.get("receipt"):
+            fields["receipt"] = data["receipt"]
+        try:
+            purchase_services.purchase_update(purchase=purchase, actor=request.user, **fields)
+        except ValidationError as exc:
+            _add_model_errors(form, exc)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.info(request, MSG_PURCHASE_DRAFT_SAVED)
+            return redirect("portal:purchase_confirm", pk=purchase.pk)
+    return render(
+        request,
+        "portal/employee/purchase_form.html",
+        {"form": form, "merchant": purchase.merchant, "purchase": purchase},
+    )
+
+
+@employee_required
+@require_http_methods(["POST"])
+def purchase_delete(request, pk: int):
+    purchase = get_object_or_404(own_purchases(request), pk=pk)
+    try:
+        purchase_services.purchase_delete(purchase=purchase, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("portal:purchase_detail", pk=purchase.pk)
+    messages.success(request, MSG_DRAFT_DELETED)
+    return redirect("portal:purchase_list")
 
 
 @employee_required

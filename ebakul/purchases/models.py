@@ -114,6 +114,11 @@ class Purchase(TimeStampedModel):
         default=PaymentMethod.CASH,
     )
     qris_reference = models.CharField(_("QRIS reference"), max_length=64, blank=True, default="")
+    # Chosen by the phone for a draft (also one recorded offline and sent later): the same key
+    # sent again returns the existing purchase instead of a second one (docs/adr/0162).
+    client_key = models.CharField(
+        _("client key"), max_length=64, null=True, blank=True, default=None, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=32, default=PurchaseStatus.DRAFT, db_index=True
     )
@@ -158,6 +163,10 @@ class Purchase(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="purchase_amount_gt_0"),
+            # NULLs do not collide (MariaDB): only purchases sent with a key are unique by it.
+            models.UniqueConstraint(
+                fields=["employee", "client_key"], name="purchase_unique_client_key"
+            ),
         ]
 
     def __str__(self):

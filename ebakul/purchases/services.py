@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -33,11 +33,20 @@ def purchase_create(
     description: str = "",
     payment_method: str = "cash",
     qris_reference: str = "",
+    client_key: str | None = None,
 ) -> Purchase:
     """Record a purchase in the initial state. Everything is validated before anything is
     written; the document number is taken last so a refused purchase uses none. The date must
     be one a purchase can still be recorded for (``dates.check_purchase_date``: from the
-    programme's start, not in the future, not in a locked period)."""
+    programme's start, not in the future, not in a locked period).
+
+    ``client_key`` (docs/adr/0162): the phone's key of this draft; sent again (a retry after a
+    lost answer, an offline draft sent twice) it returns the purchase already recorded."""
+    client_key = (client_key or "").strip()[:64] or None
+    if client_key:
+        existing = purchase_by_client_key(employee=employee, client_key=client_key)
+        if existing is not None:
+            return existing
     period = check_purchase_date(purchased_at) if purchased_at else ""
     if receipt:
         receipt = _clean_receipt_field(receipt)
@@ -51,6 +60,7 @@ def purchase_create(
         receipt=receipt,
         payment_method=payment_method,
         qris_reference=qris_reference,
+        client_key=client_key,
         status=_workflow().initial_state(_workflow().PURCHASE),
         created_by=actor,
     )
@@ -59,8 +69,21 @@ def purchase_create(
     purchase.receipt_sha256 = receipt.sha256
     purchase.document_number = next_document_number(f"EBK-PUR-{purchase.period}-")
     set_history_user(purchase, actor)
-    purchase.save()
+    try:
+        with transaction.atomic():  # a savepoint: the same key sent twice at once
+            purchase.save()
+    except IntegrityError:
+        existing = (
+            purchase_by_client_key(employee=employee, client_key=client_key) if client_key else None
+        )
+        if existing is None:
+            raise
+        return existing
     return purchase
+
+
+def purchase_by_client_key(*, employee, client_key: str) -> Purchase | None:
+    return Purchase.objects.filter(employee=employee, client_key=client_key).first()
 
 
 MSG_NOT_EDITABLE = _("Only a draft purchase can be changed; later it moves through the workflow.")
@@ -156,6 +179,33 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     set_history_user(purchase, actor)
     purchase.save()
     return purchase
+
+
+MSG_NOT_DELETABLE = _("Only a draft purchase can be deleted; a sent purchase stays on record.")
+
+
+@transaction.atomic
+def purchase_delete(*, purchase: Purchase, actor) -> None:
+    """Delete an abandoned draft (docs/adr/0160): the same people who may edit it (its employee
+    or whoever recorded it); a submitted purchase is part of the record and is never deleted.
+    A draft has no document history beyond its creation, and its document number is simply
+    left unused (numbers are unique, not gap-free)."""
+    current = (
+        Purchase.objects.select_for_update()
+        .only("status", "employee_id", "created_by_id")
+        .get(pk=purchase.pk)
+    )
+    if not purchase_may_edit(purchase=current, actor=actor):
+        raise PermissionDeniedError(MSG_NOT_YOURS, code="not_yours")
+    if not purchase_is_editable(current):
+        raise ConflictError(MSG_NOT_DELETABLE, code="not_deletable")
+    receipt = purchase.receipt
+    set_history_user(current, actor)
+    current.delete()
+    if receipt:
+        # The stored photo goes with the row, once the deletion is committed.
+        name, storage = receipt.name, receipt.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 MSG_CONTEST_COMMENT_REQUIRED = _("Write why the purchase should be reviewed again.")

@@ -88,6 +88,15 @@ DESK_MODELS: dict[str, Desk] = {
     "accounts.loginlockout": Desk(
         view={OPR, ADM, SU}, **READ_ONLY, out={OPR}, simple_history=False
     ),
+    # Reset codes (ADR 0161): operators for their units' employees, verifiers for merchants;
+    # the sample is another unit's employee's code (out for both). Never changed or deleted.
+    "accounts.recoverycode": Desk(
+        view={OPR, VER, ADM, SU},
+        add={OPR, VER, ADM, SU},
+        delete=NONE,
+        out={OPR, VER},
+        simple_history=False,
+    ),
     "accounts.user": Desk(
         simple_history=False,
         extra={"<id>/password/": lambda r: OK if r in ADMINS else DENIED},
@@ -253,10 +262,16 @@ PORTAL = {
     # (a superuser counts as a merchant: to the merchant home)
     "": lambda r: {ANON: OK, EMP: REDIRECT, MER: REDIRECT, SU: REDIRECT}.get(r, MISSING),
     "masuk/": lambda r: OK if r == ANON else REDIRECT,
+    # Installable web app (ADR 0162): the shell only, the same for everyone.
+    "sw.js": lambda r: OK,
+    "manifest.webmanifest": lambda r: OK,
+    "offline/": lambda r: OK,
     "keluar/": lambda r: METHOD,
     "ganti-sandi/": _portal({ANON: LOGIN}, OK),
     "ganti-sandi/selesai/": _portal({ANON: LOGIN}, OK),
     "lupa-sandi/": lambda r: OK,
+    # Redeeming a desk-issued reset code (ADR 0161): a public form, like the e-mail reset.
+    "lupa-sandi/kode/": lambda r: OK,
     "lupa-sandi/terkirim/": lambda r: OK,
     "lupa-sandi/<uidb64>/<token>/": lambda r: OK,  # "this link is invalid"
     "lupa-sandi/selesai/": lambda r: OK,
@@ -275,8 +290,12 @@ PORTAL = {
     # Without a chosen merchant: to the merchant picker.
     "pegawai/belanja/baru/": _portal({**EMPLOYEE_PAGE, EMP: frozenset({OK, REDIRECT})}),
     "pegawai/belanja/": _portal(EMPLOYEE_PAGE),
+    # The photo kept after a refused form: only this session's; none in a fresh session.
+    "pegawai/belanja/baru/foto/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
     "pegawai/belanja/<int:pk>/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
     "pegawai/belanja/<int:pk>/kirim/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
+    "pegawai/belanja/<int:pk>/ubah/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
+    "pegawai/belanja/<int:pk>/hapus/": _portal({ANON: LOGIN, EMP: METHOD}),
     # Asking for another employee's rejected purchase to be reviewed again (ADR 0112).
     # POST only (a GET is refused before any lookup).
     "pegawai/belanja/<int:pk>/tinjau-ulang/": _portal({ANON: LOGIN, EMP: METHOD}),
@@ -380,7 +399,7 @@ def _build_world() -> World:
         SolarSchedule,
     )
 
-    from ebakul.accounts.models import LoginLockout
+    from ebakul.accounts.models import LoginLockout, RecoveryCode
     from ebakul.api.services import api_key_create, integration_client_create
     from ebakul.compliance.models import (
         Appeal,
@@ -487,6 +506,14 @@ def _build_world() -> World:
         "core.notification": notification,
         "auth.group": Group.objects.get(name=roles.EMPLOYEE),
         "accounts.user": other_user,
+        "accounts.recoverycode": RecoveryCode.objects.create(
+            user=other_user,
+            code_hash="!",
+            issued_by=verifier2,
+            verified_with="matriks",
+            created_at=now,
+            expires_at=now,
+        ),
         "accounts.loginlockout": LoginLockout.objects.create(
             username=other.nip,
             ip_address="127.0.0.9",

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.models import Notification
 from ebakul.core.money import format_rupiah
@@ -60,3 +61,40 @@ def portal_role(context) -> str:
     if roles.has_role(user, roles.MERCHANT):
         return "merchant"
     return "staff" if user.is_staff else ""
+
+
+@register.filter
+def described_widget(field):
+    """The widget tied to its help text and its errors (``aria-describedby``), so a screen
+    reader reads the error with the field; the ids match ``portal/_field.html``."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    ids += [f"{field.auto_id}_error{i}" for i in range(len(field.errors))]
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def month(period):
+    """``2026-11`` → "November 2026" (a month never wraps as "2026-/11" on a phone)."""
+    from ebakul.core.periods import period_label
+
+    try:
+        return period_label(str(period))
+    except (ValueError, TypeError):
+        return period or "-"
+
+
+_RESULT_STATES = {
+    "compliant": _("minimum met"),
+    "shortfall": _("below the minimum"),
+    "exempt": _("exempt"),
+}
+
+
+@register.filter
+def result_state(status):
+    return _RESULT_STATES.get(status, status)
