@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from ebakul.core.testing.images import receipt_image_bytes
 from playwright.sync_api import expect
+
+from tests.testing.images import receipt_image_bytes
 
 from .conftest import PASSWORD, login, shot
 

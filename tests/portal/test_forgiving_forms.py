@@ -8,7 +8,6 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from ebakul.core.testing.images import receipt_upload
 
 from ebakul.core.periods import WIB
 from ebakul.core.uploads import PENDING_SESSION_KEY
@@ -17,6 +16,7 @@ from ebakul.portal.forms import AppealForm, PurchaseForm
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.services import purchase_delete
 from tests.factories import PurchaseFactory
+from tests.testing.images import receipt_upload
 
 pytestmark = pytest.mark.django_db
 

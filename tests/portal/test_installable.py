@@ -6,11 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from ebakul.core.testing.images import receipt_upload
 
 from ebakul.core.periods import WIB
 from ebakul.purchases.models import Purchase
 from ebakul.purchases.services import purchase_create
+from tests.testing.images import receipt_upload
 
 pytestmark = pytest.mark.django_db
 
