@@ -9,6 +9,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from ebakul.core.admin_base import DeskAdmin, ReadOnlyAdminMixin
 from ebakul.core.errors import DomainError
+from ebakul.core.labels import PermissionLabelsMixin
 
 from .models import LoginLockout, User
 from .selectors import can_unlock_any, login_failures_visible_to
@@ -18,12 +19,12 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(PermissionLabelsMixin, BaseGroupAdmin, ModelAdmin):
     """Roles. The five programme roles are created by ``setup_reference``."""
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(PermissionLabelsMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm

@@ -463,16 +463,19 @@ def _document_link(document_type: str, object_id: int, text: str):
 
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    # States and actions by their labels, never their codes (issue 13).
     list_display = (
         "created_at",
         "document",
-        "action",
-        "from_state",
-        "to_state",
+        "action_label",
+        "from_label",
+        "to_label",
         "actor",
         "reason",
         "comment",
     )
+    fields = list_display
+    readonly_fields = list_display
     # A date range, not ``date_hierarchy``: the hierarchy converts time zones in SQL, which needs
     # MariaDB's time zone tables and answered 500 without them.
     list_filter = ("document_type", "action", "reason", ("created_at", RangeDateTimeFilter))
@@ -484,6 +487,21 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
         return _document_link(
             obj.document_type, obj.object_id, f"{obj.get_document_type_display()} #{obj.object_id}"
         )
+
+    def get_queryset(self, request):
+        return selectors.events_labelled(super().get_queryset(request))
+
+    @display(description=_("action"))
+    def action_label(self, obj):
+        return obj.action_label or obj.action
+
+    @display(description=_("from state"))
+    def from_label(self, obj):
+        return obj.from_label or obj.from_state or "-"
+
+    @display(description=_("to state"))
+    def to_label(self, obj):
+        return obj.to_label or obj.to_state
 
 
 # --- Assignments and "Tugas saya" ---------------------------------------------------------

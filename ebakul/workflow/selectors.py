@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from .models import Assignment, DocumentType, WorkflowState
+from .models import Assignment, DocumentType, WorkflowState, WorkflowTransition
 
 
 def _doc_subquery(key: str, field: str) -> Subquery:
@@ -53,6 +53,29 @@ def state_labels() -> dict[tuple[str, str], str]:
             "workflow__document_type", "code", "label"
         )
     }
+
+
+def events_labelled(queryset: QuerySet) -> QuerySet:
+    """Workflow events with the labels of their states and action (``from_label``,
+    ``to_label``, ``action_label``), in the same query."""
+
+    def state(field):
+        return Subquery(
+            WorkflowState.objects.filter(
+                workflow__document_type=OuterRef("document_type"), code=OuterRef(field)
+            ).values("label")[:1]
+        )
+
+    action = Subquery(
+        WorkflowTransition.objects.filter(
+            workflow__document_type=OuterRef("document_type"), code=OuterRef("action")
+        )
+        .order_by("id")
+        .values("label")[:1]
+    )
+    return queryset.annotate(
+        from_label=state("from_state"), to_label=state("to_state"), action_label=action
+    )
 
 
 def reassign_candidates(assignment: Assignment) -> QuerySet:
