@@ -23,7 +23,7 @@ ENGLISH_WORDS = frozenset(
     select add save delete change search history home view show hide clear choose remove
     submit cancel close back next previous today now yesterday tomorrow none unknown
     enabled disabled active inactive name date time description created updated last first
-    password username login logout log sign welcome task tasks schedule scheduled interval
+    password username login logout sign welcome task tasks schedule scheduled interval
     crontab periodic minute minutes hour hours day days second seconds week weeks month
     months year years every export import download upload page results result selected
     actions action filters apply reset run count true false user users group groups
@@ -40,6 +40,9 @@ ENGLISH_WORDS = frozenset(
 ENGLISH_PHRASES = ("Log out", "View site", "Change password", "Save and", "Select all")
 
 WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
+# Data that is not language: a dotted task path ("ebakul.compliance.tasks.lock_period") and a
+# time zone name ("America/New York") in the scheduled jobs' forms.
+NOT_LANGUAGE = re.compile(r"[a-z_]+(\.[a-z_]+)+|[A-Z][A-Za-z_]+(/[A-Za-z_ -]+)+")
 
 
 class _TextParser(HTMLParser):
@@ -85,6 +88,8 @@ def english_words(texts: list[str], allowed: frozenset[str] = frozenset()) -> li
     """The English words and phrases found in the texts (each with its text node)."""
     found = []
     for text in texts:
+        if NOT_LANGUAGE.fullmatch(text):
+            continue
         hits = [p for p in ENGLISH_PHRASES if p in text]
         hits += [
             w

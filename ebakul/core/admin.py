@@ -94,8 +94,17 @@ class PeriodicTaskDeskAdmin(beat_admin.PeriodicTaskAdmin):
         )
 
 
+class PeriodicTaskWordsInline(beat_admin.PeriodicTaskInline):
+    """The jobs using a schedule, by name (the package's inline shows the task's dotted path under
+    an untranslatable "Task Name" header)."""
+
+    fields = ("name", "enabled")
+    readonly_fields = fields
+
+
 @admin.register(CrontabSchedule)
 class CrontabScheduleDeskAdmin(beat_admin.CrontabScheduleAdmin):
+    inlines = [PeriodicTaskWordsInline]
     list_display = ("words",)
     fields = ("words", "minute", "hour", "day_of_month", "month_of_year", "day_of_week")
     fields += ("timezone",)
@@ -108,6 +117,7 @@ class CrontabScheduleDeskAdmin(beat_admin.CrontabScheduleAdmin):
 
 @admin.register(IntervalSchedule)
 class IntervalScheduleDeskAdmin(beat_admin.IntervalScheduleAdmin):
+    inlines = [PeriodicTaskWordsInline]
     list_display = ("words",)
 
     @admin.display(description=_("Schedule"))
@@ -117,6 +127,7 @@ class IntervalScheduleDeskAdmin(beat_admin.IntervalScheduleAdmin):
 
 @admin.register(ClockedSchedule)
 class ClockedScheduleDeskAdmin(beat_admin.ClockedScheduleAdmin):
+    inlines = [PeriodicTaskWordsInline]
     list_display = ("words",)
 
     @admin.display(description=_("Schedule"))
@@ -126,6 +137,7 @@ class ClockedScheduleDeskAdmin(beat_admin.ClockedScheduleAdmin):
 
 @admin.register(SolarSchedule)
 class SolarScheduleDeskAdmin(beat_admin.SolarScheduleAdmin):
+    inlines = [PeriodicTaskWordsInline]
     list_display = ("words",)
 
     @admin.display(description=_("Schedule"))

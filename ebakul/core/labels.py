@@ -30,11 +30,20 @@ def permission_label(permission) -> str:
     if model is None or verb not in PERMISSION_VERBS:
         return f"{app_name} | {_(permission.name)}"
     original = getattr(model, "instance_type", None)  # a simple-history model
+    noun = _model_noun(original or model)
     if original is not None:
-        noun = f"riwayat {original._meta.verbose_name}"
-    else:
-        noun = str(model._meta.verbose_name)
+        noun = f"riwayat {noun}"
     return f"{app_name} | {PERMISSION_VERBS[verb]} {noun}"
+
+
+def _model_noun(model) -> str:
+    """The model's name; for Django's automatic many-to-many rows, the two things they link."""
+    if model._meta.auto_created:
+        linked = [
+            str(f.related_model._meta.verbose_name) for f in model._meta.fields if f.is_relation
+        ]
+        return "kaitan " + " dan ".join(linked)
+    return str(model._meta.verbose_name)
 
 
 class PermissionLabelsMixin:

@@ -18,6 +18,7 @@ from unfold.decorators import display
 
 from ebakul.accounts import roles
 from ebakul.core.admin_base import (
+    ChoicesValueFilter,
     DeskAdmin,
     DeskHistoryAdmin,
     ReadOnlyAdminMixin,
@@ -461,6 +462,20 @@ def _document_link(document_type: str, object_id: int, text: str):
     return format_html('<a href="{}">{}</a>', url, text) if url else text
 
 
+class EventActionFilter(ChoicesValueFilter):
+    """Actions by their labels (the codes are free text: workflows may add actions)."""
+
+    title = _("action")
+    parameter_name = "action"
+    field_path = "action"
+
+    def lookups(self, request, model_admin):
+        labels: dict[str, str] = {}
+        for (_doc_type, code), label in selectors.action_labels().items():
+            labels.setdefault(code, label)
+        return sorted(labels.items(), key=lambda item: str(item[1]))
+
+
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
     # States and actions by their labels, never their codes (issue 13).
@@ -478,7 +493,12 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
     readonly_fields = list_display
     # A date range, not ``date_hierarchy``: the hierarchy converts time zones in SQL, which needs
     # MariaDB's time zone tables and answered 500 without them.
-    list_filter = ("document_type", "action", "reason", ("created_at", RangeDateTimeFilter))
+    list_filter = (
+        "document_type",
+        EventActionFilter,
+        "reason",
+        ("created_at", RangeDateTimeFilter),
+    )
     search_fields = ("actor__username", "comment", "=object_id")
     list_select_related = ("actor", "reason")
 

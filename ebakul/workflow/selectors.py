@@ -78,6 +78,17 @@ def events_labelled(queryset: QuerySet) -> QuerySet:
     )
 
 
+def action_labels() -> dict[tuple[str, str], str]:
+    """{(document type, action code): label}, in one query (one code may leave several states:
+    the first label is kept)."""
+    labels: dict[tuple[str, str], str] = {}
+    for doc_type, code, label in WorkflowTransition.objects.values_list(
+        "workflow__document_type", "code", "label"
+    ).order_by("id"):
+        labels.setdefault((doc_type, code), label)
+    return labels
+
+
 def reassign_candidates(assignment: Assignment) -> QuerySet:
     return (
         get_user_model()
