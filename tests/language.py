@@ -39,6 +39,8 @@ ENGLISH_WORDS = frozenset(
 # English phrases worth naming on their own (they survive even if a word above is dropped).
 ENGLISH_PHRASES = ("Log out", "View site", "Change password", "Save and", "Select all")
 
+# Elements without an end tag (an icon class on a checkbox must not hide the rest of the page).
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
 # Data that is not language: a dotted task path ("ebakul.compliance.tasks.lock_period") and a
 # time zone name ("America/New York") in the scheduled jobs' forms.
@@ -59,7 +61,11 @@ class _TextParser(HTMLParser):
             self.skip += 1
         elif self.icon_depth and tag == self.icon_tag:
             self.icon_depth += 1
-        elif not self.icon_depth and "material-symbols" in (dict(attrs).get("class") or ""):
+        elif (
+            not self.icon_depth
+            and tag not in VOID_TAGS
+            and "material-symbols" in (dict(attrs).get("class") or "")
+        ):
             self.icon_tag, self.icon_depth = tag, 1
             self.skip += 1
 

@@ -29,9 +29,14 @@ class UserAdmin(PermissionLabelsMixin, BaseUserAdmin, ModelAdmin):
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
 
-    list_display = ("username", "get_full_name", "email", "roles", "is_staff", "is_active")
+    list_display = ("username", "full_name", "email", "roles", "is_staff", "is_active")
     list_filter = ("groups", "is_staff", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
+
+    @admin.display(description=_("name"))
+    def full_name(self, obj):
+        return obj.get_full_name()
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),

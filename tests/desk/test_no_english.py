@@ -61,6 +61,7 @@ def test_checker_catches_a_planted_english_word_and_code():
     codes = frozenset({"merchant_confirmed", "verified"})
     html = (
         "<html><body><h1>Daftar belanja</h1><button>Save</button>"
+        '<input type="checkbox" class="material-symbols-outlined">'
         "<td>merchant_confirmed</td><td>verified</td>"
         '<a title="Delete this">Hapus</a><script>var x = "Delete the page";</script>'
         "</body></html>"
