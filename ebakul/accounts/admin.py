@@ -10,6 +10,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from ebakul.core.admin_base import DeskAdmin, ReadOnlyAdminMixin
 from ebakul.core.errors import DomainError
+from ebakul.core.labels import PermissionLabelsMixin
 
 from .desk import install_desk_permission
 from .models import LoginLockout, RecoveryCode, User
@@ -29,19 +30,24 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(PermissionLabelsMixin, BaseGroupAdmin, ModelAdmin):
     """Roles. The five programme roles are created by ``setup_reference``."""
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(PermissionLabelsMixin, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
 
-    list_display = ("username", "get_full_name", "email", "roles", "is_staff", "is_active")
+    list_display = ("username", "full_name", "email", "roles", "is_staff", "is_active")
     list_filter = ("groups", "is_staff", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
+
+    @admin.display(description=_("name"))
+    def full_name(self, obj):
+        return obj.get_full_name()
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),

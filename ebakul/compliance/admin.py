@@ -796,8 +796,13 @@ class DeductionAdjustmentAdmin(ReadOnlyAdminMixin, DeskHistoryAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdminMixin, DeskAdmin):
-    list_display = ("job", "period", "status", "started_at", "finished_at", "message", "actor")
-    list_filter = ("job", "status")
+    list_display = ("job_words", "period_words", "status", "started_at", "finished_at")
+    list_display += ("message", "actor")
+    list_filter = ("status",)
+
+    @display(description=_("job"))
+    def job_words(self, obj):
+        return obj.job_label
 
 
 @admin.register(ComplianceEvent)

@@ -540,7 +540,7 @@ class ReminderLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period} {self.kind} {self.employee_id}"
+        return f"{_period_words(self.period)}: {self.get_kind_display()} ({self.employee_id})"
 
 
 class ComplianceEvent(models.Model):
@@ -577,6 +577,24 @@ class ComplianceEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.period}"
 
 
+# Jobs by their code in ``JobRun.job`` (``ebakul/compliance/tasks.py``).
+JOB_LABELS = {
+    "compute_period": _("Period computation"),
+    "lock_period": _("Period lock"),
+    "simulate_period": _("Period simulation"),
+    "reminders": _("Reminders"),
+}
+
+
+def _period_words(period: str) -> str:
+    from ebakul.core.periods import period_label
+
+    try:
+        return period_label(period)
+    except (ValueError, ValidationError):
+        return period
+
+
 class JobRunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCESS = "success", _("Succeeded")
@@ -610,4 +628,16 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
-        return f"{self.job} {self.period} {self.status}"
+        period = f" {_period_words(self.period)}" if self.period else ""
+        return f"{self.job_label}{period}: {self.get_status_display()}"
+
+    @property
+    def job_label(self) -> str:
+        """The job in words ("Penghitungan periode"), never its code."""
+        name, _sep, kind = self.job.partition(":")
+        label = JOB_LABELS.get(name)
+        if label is None:
+            return self.job
+        if kind:
+            return f"{label}: {dict(ReminderKind.choices).get(kind, kind)}"
+        return str(label)

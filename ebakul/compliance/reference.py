@@ -5,17 +5,23 @@ Created when missing, never overwritten: administrators edit both in the desk.""
 import datetime as dt
 import json
 
+from django.utils.translation import gettext_noop
+
 from .models import SpendingRule
 
 DEFAULT_RULE_FROM = dt.date(2025, 1, 1)
 
-# name → (task, crontab fields). Times are WIB (CELERY_TIMEZONE = Asia/Jakarta).
+# name → (task, crontab fields). Times are WIB (CELERY_TIMEZONE = Asia/Jakarta). The names are
+# keys (existing databases find their jobs by them); the desk shows their Indonesian
+# (``core.admin.PeriodicTaskDeskAdmin``), hence ``gettext_noop``.
 SCHEDULES = {
-    "eBakul: close due periods (compute at verification close, lock at appeal close)": (
+    gettext_noop(
+        "eBakul: close due periods (compute at verification close, lock at appeal close)"
+    ): (
         "ebakul.compliance.tasks.close_due_periods",
         {"minute": "5", "hour": "*"},
     ),
-    "eBakul: spending reminders": (
+    gettext_noop("eBakul: spending reminders"): (
         "ebakul.compliance.tasks.send_due_reminders",
         {"minute": "0", "hour": "8"},
     ),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import DropdownFilter
+from unfold.decorators import display
 
 from ebakul.core.errors import DomainError
 from ebakul.core.periods import clean_period
@@ -120,7 +121,24 @@ class ServiceAdminMixin:
 # --- Base classes ------------------------------------------------------------------------------
 
 
-class DeskAdmin(ServiceAdminMixin, ModelAdmin):
+class PeriodWordsMixin:
+    """A ``period`` column reads "November 2026", not ``2026-11`` (issue 13); it still sorts by
+    the code, which is also what filters and URLs use."""
+
+    def get_list_display(self, request):
+        return [
+            "period_words" if name == "period" else name
+            for name in super().get_list_display(request)
+        ]
+
+    @display(description=_("period"), ordering="period")
+    def period_words(self, obj):
+        from ebakul.core.periods import period_label
+
+        return period_label(obj.period) if getattr(obj, "period", "") else "-"
+
+
+class DeskAdmin(PeriodWordsMixin, ServiceAdminMixin, ModelAdmin):
     """Unfold ModelAdmin whose writes go through services."""
 
     list_filter_submit = True
@@ -135,7 +153,7 @@ class DeskAdmin(ServiceAdminMixin, ModelAdmin):
         return queryset
 
 
-class DeskHistoryAdmin(ServiceAdminMixin, SimpleHistoryAdmin, ModelAdmin):
+class DeskHistoryAdmin(PeriodWordsMixin, ServiceAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     """DeskAdmin for documents with django-simple-history: history visible, never reverted."""
 
     list_filter_submit = True

@@ -110,7 +110,7 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("document_number", "status", "status_note")},
+            {"fields": ("document_number", "status_words", "status_note")},
         ),
         (
             _("Business"),
@@ -131,7 +131,14 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
             {"fields": ("kecamatan", "village", "address", "latitude", "longitude")},
         ),
     )
-    readonly_fields = ("document_number", "status", "status_note")
+    readonly_fields = ("document_number", "status_words", "status_note")
+
+    @display(description=_("status"))
+    def status_words(self, obj):
+        """The state's label, never its code (issue 13)."""
+        if obj.status in MerchantStatus.values:
+            return MerchantStatus(obj.status).label
+        return obj.status or "-"
 
     @display(description=_("owner NIK"))
     def owner_nik_masked(self, obj):

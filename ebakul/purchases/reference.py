@@ -10,6 +10,6 @@ def load(log=print) -> None:
         PurchaseLimit.objects.create(
             effective_from=dt.date(2025, 1, 1),
             max_amount=DEFAULT_MAX_AMOUNT,
-            note="Default; edit in the desk.",
+            note="Batas bawaan; administrator dapat mengubahnya.",
         )
         log("purchase limit: default created")

@@ -1,5 +1,6 @@
 """CSV and XLSX exports of a report: the same rows and columns as the screen, raw values
-(integers for rupiah, numbers for percentages) so spreadsheets can compute with them. Text that
+(integers for rupiah, numbers for percentages) so spreadsheets can compute with them; periods
+in words ("November 2026"). Text that
 would start a formula is neutralised (``core.spreadsheet.safe_cell``)."""
 
 import csv
@@ -14,6 +15,8 @@ from openpyxl.utils import get_column_letter
 
 from ebakul.core.spreadsheet import safe_row
 
+from .formatting import period_words
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"money": "#,##0", "int": "#,##0", "pct": "0.0", "decimal": "0.0"}
 
@@ -24,7 +27,9 @@ def cell_value(column, row: dict):
         return 1 if value else 0
     if value is None:
         return ""
-    if column.kind in ("text", "period", "datetime", "date"):
+    if column.kind == "period":
+        return period_words(value)
+    if column.kind in ("text", "datetime", "date"):
         return force_str(value) if column.kind != "datetime" else value.isoformat()
     return value
 

@@ -1,4 +1,5 @@
-"""Display of report values on screen (exports keep raw values)."""
+"""Display of report values on screen (exports keep raw values, except periods: a person reads
+"November 2026", never ``2026-11``)."""
 
 import datetime as dt
 
@@ -7,6 +8,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from ebakul.core.money import format_rupiah
+from ebakul.core.periods import PERIOD_RE, period_label
 
 
 def number(value, decimals: int = 0) -> str:
@@ -27,9 +29,17 @@ def display(value, kind: str) -> str:
         return number(value, 1)
     if kind == "bool":
         return _("yes") if value else ""
+    if kind == "period":
+        return period_words(value)
     if kind == "datetime" and isinstance(value, dt.datetime):
         return formats.date_format(localtime(value), "SHORT_DATETIME_FORMAT")
     return str(value)
+
+
+def period_words(value) -> str:
+    """``2026-11`` -> "November 2026" (issue 13); anything else as it is."""
+    text = str(value)
+    return period_label(text) if PERIOD_RE.fullmatch(text) else text
 
 
 def css_class(kind: str) -> str:

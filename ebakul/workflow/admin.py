@@ -631,21 +631,43 @@ def _document_link(document_type: str, object_id: int, text: str):
     return format_html('<a href="{}">{}</a>', url, text) if url else text
 
 
+class EventActionFilter(ChoicesValueFilter):
+    """Actions by their labels (the codes are free text: workflows may add actions)."""
+
+    title = _("action")
+    parameter_name = "action"
+    field_path = "action"
+
+    def lookups(self, request, model_admin):
+        labels: dict[str, str] = {}
+        for (_doc_type, code), label in selectors.action_labels().items():
+            labels.setdefault(code, label)
+        return sorted(labels.items(), key=lambda item: str(item[1]))
+
+
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
+    # States and actions by their labels, never their codes (issue 13).
     list_display = (
         "created_at",
         "document",
-        "action",
-        "from_state",
-        "to_state",
+        "action_label",
+        "from_label",
+        "to_label",
         "actor",
         "reason",
         "comment",
     )
+    fields = list_display
+    readonly_fields = list_display
     # A date range, not ``date_hierarchy``: the hierarchy converts time zones in SQL, which needs
     # MariaDB's time zone tables and answered 500 without them.
-    list_filter = ("document_type", "action", "reason", ("created_at", RangeDateTimeFilter))
+    list_filter = (
+        "document_type",
+        EventActionFilter,
+        "reason",
+        ("created_at", RangeDateTimeFilter),
+    )
     search_fields = ("actor__username", "comment", "=object_id")
     list_select_related = ("actor", "reason")
 
@@ -654,6 +676,21 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, DeskAdmin):
         return _document_link(
             obj.document_type, obj.object_id, f"{obj.get_document_type_display()} #{obj.object_id}"
         )
+
+    def get_queryset(self, request):
+        return selectors.events_labelled(super().get_queryset(request))
+
+    @display(description=_("action"))
+    def action_label(self, obj):
+        return obj.action_label or obj.action
+
+    @display(description=_("from state"))
+    def from_label(self, obj):
+        return obj.from_label or obj.from_state or "-"
+
+    @display(description=_("to state"))
+    def to_label(self, obj):
+        return obj.to_label or obj.to_state
 
 
 # --- Assignments and "Tugas saya" ---------------------------------------------------------

@@ -323,7 +323,10 @@ class WorkflowEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.document_type}#{self.object_id}: {self.from_state} → {self.to_state}"
+        # The labels when the row came through ``selectors.events_labelled`` (the desk).
+        before = getattr(self, "from_label", None) or self.from_state or "-"
+        after = getattr(self, "to_label", None) or self.to_state
+        return f"{self.get_document_type_display()} #{self.object_id}: {before} → {after}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -176,6 +176,40 @@ def state_labels() -> dict[tuple[str, str], str]:
     }
 
 
+def events_labelled(queryset: QuerySet) -> QuerySet:
+    """Workflow events with the labels of their states and action (``from_label``,
+    ``to_label``, ``action_label``), in the same query."""
+
+    def state(field):
+        return Subquery(
+            WorkflowState.objects.filter(
+                workflow__document_type=OuterRef("document_type"), code=OuterRef(field)
+            ).values("label")[:1]
+        )
+
+    action = Subquery(
+        WorkflowTransition.objects.filter(
+            workflow__document_type=OuterRef("document_type"), code=OuterRef("action")
+        )
+        .order_by("id")
+        .values("label")[:1]
+    )
+    return queryset.annotate(
+        from_label=state("from_state"), to_label=state("to_state"), action_label=action
+    )
+
+
+def action_labels() -> dict[tuple[str, str], str]:
+    """{(document type, action code): label}, in one query (one code may leave several states:
+    the first label is kept)."""
+    labels: dict[tuple[str, str], str] = {}
+    for doc_type, code, label in WorkflowTransition.objects.values_list(
+        "workflow__document_type", "code", "label"
+    ).order_by("id"):
+        labels.setdefault((doc_type, code), label)
+    return labels
+
+
 def reassign_candidates(assignment: Assignment) -> QuerySet:
     return (
         get_user_model()

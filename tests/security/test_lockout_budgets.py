@@ -169,8 +169,8 @@ def test_operator_unlocks_an_employee_of_their_unit_in_the_desk(client, operator
     html = client.get(changelist).content.decode()
     assert nurse.username in html
     # In Indonesian, like the rest of the desk.
-    assert "Buka kunci login akun yang dipilih" in html
-    assert "Alamat IP" in html and "halaman login" in html.lower()
+    assert "Buka kunci masuk akun yang dipilih" in html
+    assert "Alamat IP" in html and "halaman masuk" in html.lower()
     change = reverse("admin:accounts_loginlockout_change", args=[nurse_attempt(nurse).pk])
     assert "Attempted Access" not in client.get(change).content.decode()
     ids = list(AccessAttempt.objects.filter(username=nurse.username).values_list("pk", flat=True))

@@ -227,7 +227,8 @@ DESK_OTHER: dict[str, Callable[[str], object]] = {
         LOGIN if r in NOT_DESK else NOTFOUND
     ),
     # App index of the employees app: every desk role has a model there.
-    "desk/^(?P<app_label>django_celery_beat|core|auth|accounts|workflow|merchants|employees|"
+    # (the order follows admin registration: core re-registers celery-beat's admins, ADR 0145)
+    "desk/^(?P<app_label>core|django_celery_beat|auth|accounts|workflow|merchants|employees|"
     "purchases|compliance|api)/$": _desk(),
     "desk/(?P<url>.*)$": lambda r: LOGIN if r in NOT_DESK else NOTFOUND,
 }

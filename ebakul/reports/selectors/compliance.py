@@ -10,6 +10,7 @@ from ebakul.compliance.models import (
     DeductionStatus,
     MonthlyCompliance,
     Period,
+    SanctionMode,
     TppDeduction,
 )
 from ebakul.compliance.selectors import (
@@ -212,8 +213,11 @@ def deduction_register(*, user, period: str, unit=None, employee_class=None) -> 
         ).order_by("employee__nip", "version")
     )
     labels = dict(DeductionStatus.choices)
+    modes = dict(SanctionMode.choices)
     for r in rows:
         r["status_label"] = labels.get(r["status"], r["status"])
+        # The rule's sanction in words, never its code (issue 13).
+        r["sanction_mode"] = modes.get(r["sanction_mode"], r["sanction_mode"])
     totals = {
         "deduction_amount": sum(r["deduction_amount"] for r in rows),
         "applied_amount": sum(r["applied_amount"] or 0 for r in rows),
