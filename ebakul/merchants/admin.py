@@ -18,7 +18,7 @@ from ebakul.workflow.admin import (
     WorkflowStateFilter,
     state_badge,
 )
-from ebakul.workflow.selectors import MERCHANT, has_flag
+from ebakul.workflow.selectors import MERCHANT, has_flag, state_label
 
 from .models import (
     ChainDenyEntry,
@@ -136,9 +136,7 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     @display(description=_("status"))
     def status_words(self, obj):
         """The state's label, never its code (issue 13)."""
-        if obj.status in MerchantStatus.values:
-            return MerchantStatus(obj.status).label
-        return obj.status or "-"
+        return state_label(MERCHANT, obj.status) if obj.status else "-"
 
     @display(description=_("owner NIK"))
     def owner_nik_masked(self, obj):
