@@ -78,45 +78,40 @@ def _table(data, widths, *, header=True, align_right_from=None):
     return table
 
 
-def statement_pdf(statement: dict, *, verify_url: str = "") -> bytes:
-    employee = statement["employee"]
-    period = statement["period"]
-    month = period_label(period)
-    compliance = statement["compliance"]
-    deduction = statement["deduction"]
-    styles = getSampleStyleSheet()
-    normal = styles["BodyText"].clone("n", textColor=INK, fontSize=9.5, leading=13)
-    small = normal.clone("small", fontSize=8, leading=10, textColor=MUTED)
-    cell = normal.clone("cell", fontSize=8.5, leading=10.5)
-    letterhead = normal.clone(
-        "lh", fontName="Helvetica-Bold", fontSize=14, leading=18, textColor=GREEN
-    )
-    title_style = normal.clone("t", fontName="Helvetica-Bold", fontSize=16, leading=20)
-    h2 = normal.clone(
-        "h2", fontName="Helvetica-Bold", fontSize=11.5, leading=15, textColor=GREEN, spaceBefore=2
-    )
+def _styles() -> dict:
+    normal = getSampleStyleSheet()["BodyText"].clone("n", textColor=INK, fontSize=9.5, leading=13)
+    return {
+        "normal": normal,
+        "small": normal.clone("small", fontSize=8, leading=10, textColor=MUTED),
+        "cell": normal.clone("cell", fontSize=8.5, leading=10.5),
+        "letterhead": normal.clone(
+            "lh", fontName="Helvetica-Bold", fontSize=14, leading=18, textColor=GREEN
+        ),
+        "title": normal.clone("t", fontName="Helvetica-Bold", fontSize=16, leading=20),
+        "month": normal.clone("m", fontSize=12, leading=15, textColor=GREEN),
+        "h2": normal.clone(
+            "h2",
+            fontName="Helvetica-Bold",
+            fontSize=11.5,
+            leading=15,
+            textColor=GREEN,
+            spaceBefore=2,
+        ),
+    }
 
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=_("Monthly shopping statement %(month)s – %(name)s")
-        % {"month": month, "name": employee.name},
-        author=_("Bojonegoro Regency Government"),
-    )
+
+def _letterhead(month: str, verify_url: str, st: dict) -> Table:
     head_left = [
-        _p(_("Bojonegoro Regency Government").upper(), letterhead),
-        _p(_("eBakul – civil servants shopping at local businesses"), small),
+        _p(_("Bojonegoro Regency Government").upper(), st["letterhead"]),
+        _p(_("eBakul – civil servants shopping at local businesses"), st["small"]),
         Spacer(1, 5 * mm),
-        _p(_("Monthly shopping statement"), title_style),
-        _p(month, normal.clone("m", fontSize=12, leading=15, textColor=GREEN)),
+        _p(_("Monthly shopping statement"), st["title"]),
+        _p(month, st["month"]),
     ]
     head_right = (
-        [QrCode(verify_url), _p(_("Scan to check this statement"), small)] if verify_url else ""
+        [QrCode(verify_url), _p(_("Scan to check this statement"), st["small"])]
+        if verify_url
+        else ""
     )
     head = Table([[head_left, head_right]], colWidths=[136 * mm, 38 * mm])
     head.setStyle(
@@ -130,7 +125,11 @@ def statement_pdf(statement: dict, *, verify_url: str = "") -> bytes:
             ]
         )
     )
-    story = [head, Spacer(1, 5 * mm)]
+    return head
+
+
+def _identity(employee, month: str, st: dict) -> list:
+    cell = st["cell"]
     ident = [
         [_("Name"), _p(employee.name, cell)],
         [_("NIP"), employee.nip],
@@ -138,77 +137,83 @@ def statement_pdf(statement: dict, *, verify_url: str = "") -> bytes:
         [_("Job class"), _p(employee.employee_class, cell)],
         [_("Month"), month],
     ]
-    story += [_table(ident, [40 * mm, 134 * mm], header=False), Spacer(1, 5 * mm)]
+    return [_table(ident, [40 * mm, 134 * mm], header=False), Spacer(1, 5 * mm)]
 
-    story.append(_p(_("Result"), h2))
+
+def _result(compliance, deduction, st: dict) -> list:
+    story = [_p(_("Result"), st["h2"])]
     if compliance is None:
-        story.append(
-            _p(
-                _(
-                    "The result for this month is not out yet: it is computed after the "
-                    "verification close."
-                ),
-                normal,
-            )
+        text = _(
+            "The result for this month is not out yet: it is computed after the verification close."
         )
-    else:
-        amount = deduction.deduction_amount if deduction else compliance.deduction_amount
-        result = [
-            [_("Minimum spend this month"), format_rupiah(compliance.required_spend)],
-            [_("Verified spend"), format_rupiah(compliance.verified_spend)],
-            [_("Waiting for verification"), format_rupiah(compliance.pending_spend)],
-            [_("Still short"), format_rupiah(compliance.shortfall)],
-            [_("Status"), _p(compliance.get_status_display(), cell)],
-            [_("Deduction from TPP"), format_rupiah(amount)],
-        ]
-        story.append(_table(result, [70 * mm, 104 * mm], header=False))
-    story.append(Spacer(1, 5 * mm))
+        return [*story, _p(text, st["normal"]), Spacer(1, 5 * mm)]
+    amount = deduction.deduction_amount if deduction else compliance.deduction_amount
+    result = [
+        [_("Minimum spend this month"), format_rupiah(compliance.required_spend)],
+        [_("Verified spend"), format_rupiah(compliance.verified_spend)],
+        [_("Waiting for verification"), format_rupiah(compliance.pending_spend)],
+        [_("Still short"), format_rupiah(compliance.shortfall)],
+        [_("Status"), _p(compliance.get_status_display(), st["cell"])],
+        [_("Deduction from TPP"), format_rupiah(amount)],
+    ]
+    return [*story, _table(result, [70 * mm, 104 * mm], header=False), Spacer(1, 5 * mm)]
 
-    story.append(_p(_("Purchases"), h2))
-    purchases = statement["purchases"]
+
+def _purchases(purchases, verified_total: int, st: dict) -> list:
+    story = [_p(_("Purchases"), st["h2"])]
     if not purchases:
-        story.append(_p(_("No purchases recorded in this period."), normal))
-    else:
-        labels = dict(state_choices(PURCHASE))
-        rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
-        for p in purchases:
-            rows.append(
-                [
-                    p.purchased_at.astimezone(WIB).strftime("%d-%m-%Y"),
-                    _p(p.document_number, cell),
-                    _p(p.merchant.business_name, cell),
-                    _p(p.category.name, cell),
-                    _p(labels.get(p.status, p.status), cell),
-                    format_rupiah(p.amount),
-                ]
-            )
+        return [*story, _p(_("No purchases recorded in this period."), st["normal"])]
+    cell = st["cell"]
+    labels = dict(state_choices(PURCHASE))
+    rows = [[_("Date"), _("Number"), _("Merchant"), _("Category"), _("Status"), _("Amount")]]
+    for p in purchases:
         rows.append(
             [
-                "",
-                "",
-                "",
-                "",
-                _p(_("Verified total"), cell),
-                format_rupiah(statement["verified_total"]),
+                p.purchased_at.astimezone(WIB).strftime("%d-%m-%Y"),
+                _p(p.document_number, cell),
+                _p(p.merchant.business_name, cell),
+                _p(p.category.name, cell),
+                _p(labels.get(p.status, p.status), cell),
+                format_rupiah(p.amount),
             ]
         )
-        table = _table(
-            rows,
-            [20 * mm, 34 * mm, 44 * mm, 26 * mm, 24 * mm, 26 * mm],
-            align_right_from=5,
-        )
-        table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")]))
-        story.append(table)
-    story += [
+    rows.append(["", "", "", "", _p(_("Verified total"), cell), format_rupiah(verified_total)])
+    widths = [20 * mm, 34 * mm, 44 * mm, 26 * mm, 24 * mm, 26 * mm]
+    table = _table(rows, widths, align_right_from=5)
+    table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")]))
+    return [*story, table]
+
+
+def statement_pdf(statement: dict, *, verify_url: str = "") -> bytes:
+    """The employee's monthly statement: letterhead with the verification QR, who, the result
+    and the purchases (one page for an ordinary month)."""
+    employee = statement["employee"]
+    month = period_label(statement["period"])
+    st = _styles()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=_("Monthly shopping statement %(month)s – %(name)s")
+        % {"month": month, "name": employee.name},
+        author=_("Bojonegoro Regency Government"),
+    )
+    printed = _(
+        "Printed %(at)s WIB. Only verified purchases count toward the minimum. "
+        "Scan the code at the top to check these figures."
+    ) % {"at": timezone.now().astimezone(WIB).strftime("%d-%m-%Y %H.%M")}
+    story = [
+        _letterhead(month, verify_url, st),
+        Spacer(1, 5 * mm),
+        *_identity(employee, month, st),
+        *_result(statement["compliance"], statement["deduction"], st),
+        *_purchases(statement["purchases"], statement["verified_total"], st),
         Spacer(1, 8 * mm),
-        _p(
-            _(
-                "Printed %(at)s WIB. Only verified purchases count toward the minimum. "
-                "Scan the code at the top to check these figures."
-            )
-            % {"at": timezone.now().astimezone(WIB).strftime("%d-%m-%Y %H.%M")},
-            small,
-        ),
+        _p(printed, st["small"]),
     ]
     doc.build(story)
     return buf.getvalue()

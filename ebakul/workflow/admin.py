@@ -115,6 +115,11 @@ class StateColours(dict):
     def __missing__(self, code):
         return state_colour(self.document_type, code)
 
+    def __bool__(self):
+        # Empty until asked, but never "no label": unfold renders the badge only when ``label``
+        # is truthy (otherwise the (code, label) tuple would show as text with the raw code).
+        return True
+
 
 def state_badge(document_type: str, code: str) -> tuple[str, str]:
     """(code, label) for an unfold label display with ``StateColours``."""
