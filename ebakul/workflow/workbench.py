@@ -52,10 +52,10 @@ def queue_bar(user) -> dict:
         .count()
     )
     oldest = stats["oldest"]
-    return {"left": stats["left"], "done_today": done, "oldest_age": _age(oldest)}
+    return {"left": stats["left"], "done_today": done, "oldest_age": age_label(oldest)}
 
 
-def _age(since) -> str:
+def age_label(since) -> str:
     if since is None:
         return "-"
     delta = timezone.now() - since
