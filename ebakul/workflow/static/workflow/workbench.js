@@ -48,7 +48,9 @@
       el.click();
     }
 
-    document.addEventListener("keydown", function (e) {
+    // Capture on window and stop the event when it is ours: the desk's own shortcuts (the
+    // navigation search) must not take the focus away afterwards.
+    window.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       var t = e.target;
       var typing = t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "hidden"));
@@ -57,27 +59,28 @@
         root.querySelectorAll(".wb-reason").forEach(function (b) { b.hidden = true; });
         return;
       }
+      var ours = function () { e.preventDefault(); e.stopImmediatePropagation(); };
       if (inSelect) {
         // Digits choose a reason, Enter confirms.
         if (/^[1-9]$/.test(e.key) && t.options.length > Number(e.key)) {
           t.selectedIndex = Number(e.key);
-          e.preventDefault();
+          ours();
         } else if (e.key === "Enter") {
-          e.preventDefault();
+          ours();
           t.closest("form").submit();
         }
         return;
       }
       if (typing) return;
       var k = e.key.toUpperCase();
-      if (k === "+" || k === "=") { tools["zoom-in"](); return; }
-      if (k === "-") { tools["zoom-out"](); return; }
-      if (k === "R") { tools.rotate(); return; }
-      if (k === "F") { tools.full(); return; }
+      if (k === "+" || k === "=") { ours(); tools["zoom-in"](); return; }
+      if (k === "-") { ours(); tools["zoom-out"](); return; }
+      if (k === "R") { ours(); tools.rotate(); return; }
+      if (k === "F") { ours(); tools.full(); return; }
       if (k === "J") k = "N";
       var el = byKey(k);
-      if (el) { e.preventDefault(); trigger(el); }
-    });
+      if (el) { ours(); trigger(el); }
+    }, true);
 
     var undo = document.getElementById("wb-undo");
     if (undo) {
