@@ -741,7 +741,9 @@ class MyTaskAdmin(AssignmentAdminBase):
         if slug is None:
             return "-"
         return format_html(
-            '<a href="{}">{}</a>', reverse("workbench:task", args=[slug, obj.object_id]), _("Open")
+            '<a href="{}">{}</a>',
+            reverse("workbench:task", args=[slug, obj.object_id]),
+            _("Review it"),
         )
 
     def changelist_view(self, request, extra_context=None):
