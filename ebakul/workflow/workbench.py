@@ -6,10 +6,10 @@ the workflow engine (``services.apply_action``) or ``undo.undo_last``."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -41,9 +41,38 @@ def queue(user):
     return Assignment.objects.filter(assignee=user, active=True).order_by("assigned_at", "id")
 
 
+QUEUE_READ = 1000
+
+
+class Task(NamedTuple):
+    document_type: str
+    object_id: int
+    assigned_at: dt.datetime
+
+
+def queue_rows(user) -> list[Task]:
+    """The waiting tasks, oldest first, read once per request (one query; at most
+    ``QUEUE_READ``, far more than a verifier's day)."""
+    cached = getattr(user, "_ebakul_queue", None)
+    if cached is None:
+        cached = [
+            Task(*row)
+            for row in queue(user).values_list("document_type", "object_id", "assigned_at")[
+                :QUEUE_READ
+            ]
+        ]
+        user._ebakul_queue = cached
+    return cached
+
+
+def forget_queue(user) -> None:
+    user.__dict__.pop("_ebakul_queue", None)
+
+
 def queue_bar(user) -> dict:
-    """How many left, decisions today, the oldest task's age (2 queries)."""
-    stats = queue(user).aggregate(left=Count("id"), oldest=Min("assigned_at"))
+    """How many left, decisions today, the oldest task's age."""
+    rows = queue_rows(user)
+    left = len(rows) if len(rows) < QUEUE_READ else queue(user).count()
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     done = (
         WorkflowEvent.objects.filter(actor=user, created_at__gte=start)
@@ -51,8 +80,8 @@ def queue_bar(user) -> dict:
         .exclude(from_state="")
         .count()
     )
-    oldest = stats["oldest"]
-    return {"left": stats["left"], "done_today": done, "oldest_age": age_label(oldest)}
+    oldest = rows[0].assigned_at if rows else None
+    return {"left": left, "done_today": done, "oldest_age": age_label(oldest)}
 
 
 def age_label(since) -> str:
@@ -66,14 +95,15 @@ def age_label(since) -> str:
     return _("%(n)s d") % {"n": delta.days}
 
 
-def next_task(user, *, after: tuple[str, int] | None = None, skipped=()) -> Assignment | None:
+def next_task(user, *, after: tuple[str, int] | None = None, skipped=()) -> Task | None:
     """The first waiting task that is not ``after`` and not skipped; skipped ones come last."""
-    tasks = list(queue(user).values_list("document_type", "object_id", "id")[:500])
-    if after is not None:
-        tasks = [t for t in tasks if (t[0], t[1]) != after]
-    fresh = [t for t in tasks if f"{t[0]}:{t[1]}" not in skipped]
-    chosen = (fresh or tasks or [None])[0]
-    return Assignment.objects.get(pk=chosen[2]) if chosen else None
+    tasks = [t for t in queue_rows(user) if (t.document_type, t.object_id) != after]
+    fresh = [t for t in tasks if f"{t.document_type}:{t.object_id}" not in skipped]
+    return (fresh or tasks or [None])[0]
+
+
+def in_queue(user, key: str, pk: int) -> bool:
+    return any(t.document_type == key and t.object_id == pk for t in queue_rows(user))
 
 
 def purchase_for_review(pk: int):
@@ -141,12 +171,12 @@ def task(request, slug: str, pk: int):
     key = _key(slug)
     document = _document(key, pk)
     user = request.user
-    assigned = queue(user).filter(document_type=key, object_id=pk).exists()
+    assigned = in_queue(user, key, pk)
     event = undo.undoable(document, user)
     if not assigned and event is None:
         # Only one's own waiting tasks (or the decision one may still undo) open here.
         raise PermissionDenied(MSG_NOT_ASSIGNED)
-    wf = services.load_workflow(key)
+    wf = services._workflow_for_user(user, key)  # the same compiled workflow as the actions'
     actions = services.available_actions(document=document, user=user) if assigned else []
     reasons_by_kind = {}
     for t in actions:
@@ -207,7 +237,7 @@ def task(request, slug: str, pk: int):
 def act(request, slug: str, pk: int):
     key = _key(slug)
     document = _document(key, pk)
-    if not queue(request.user).filter(document_type=key, object_id=pk).exists():
+    if not in_queue(request.user, key, pk):
         raise PermissionDenied(MSG_NOT_ASSIGNED)
     action = request.POST.get("action", "")
     from_state = document.status
@@ -234,6 +264,7 @@ def act(request, slug: str, pk: int):
         },
     )
     request.session["workbench_last"] = [slug, pk]
+    forget_queue(request.user)
     task = next_task(request.user, after=(key, pk), skipped=_skipped(request))
     if task is None:
         return HttpResponseRedirect(reverse("workbench:start"))
