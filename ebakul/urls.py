@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The review workbench lives in the desk's address space, before the admin's catch-all.
+    path("desk/tinjau/", include("ebakul.workflow.workbench")),
     path("desk/", admin.site.urls),
     path("api/v1/", include("ebakul.api.urls")),
     path("reports/", include("ebakul.reports.urls")),

@@ -2,6 +2,8 @@
 assignments with an audited reassign, the "Tugas saya" inbox, and ``WorkflowAdminMixin`` that
 gives a document's admin its actions, bulk actions and history."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,8 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +30,7 @@ from ebakul.core.admin_base import (
     ReadOnlyAdminMixin,
 )
 from ebakul.core.errors import DomainError
+from ebakul.core.money import format_rupiah
 
 from . import documents, graph, selectors, services
 from .models import (
@@ -41,6 +46,7 @@ from .models import (
     WorkflowState,
     WorkflowTransition,
 )
+from .workbench import age_label as workbench_age
 
 MSG_BULK_APPLIED = _("%(action)s: %(count)s document(s) done.")
 MSG_BULK_REFUSED = _("%(action)s refused for %(count)s document(s): %(details)s")
@@ -795,18 +801,107 @@ class AssignmentAdmin(AssignmentAdminBase):
         return TemplateResponse(request, "workflow/admin/reassign.html", context)
 
 
+class TaskStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        labels = selectors.state_labels()
+        waiting = (
+            selectors.worklist(request.user)
+            .values_list("document_type", "wl_status")
+            .distinct()
+            .order_by()
+        )
+        return [(f"{d}:{code}", labels.get((d, code), code)) for d, code in waiting]
+
+    def queryset(self, request, queryset):
+        if not self.value() or ":" not in self.value():
+            return queryset
+        doc_type, code = self.value().split(":", 1)
+        return queryset.filter(document_type=doc_type, wl_status=code)
+
+
+class TaskUnitFilter(admin.SimpleListFilter):
+    title = _("work unit")
+    parameter_name = "unit"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name)
+            for pk, name in selectors.worklist(request.user)
+            .exclude(wl_unit_id=None)
+            .values_list("wl_unit_id", "wl_unit")
+            .distinct()
+            .order_by("wl_unit")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(wl_unit_id=int(self.value()))
+        return queryset
+
+
+class TaskAgeFilter(admin.SimpleListFilter):
+    title = _("waiting for")
+    parameter_name = "age"
+    BANDS = {
+        "d1": (None, 1),
+        "d3": (1, 3),
+        "d7": (3, 7),
+        "old": (7, None),
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            ("d1", _("less than a day")),
+            ("d3", _("1 to 3 days")),
+            ("d7", _("3 to 7 days")),
+            ("old", _("more than 7 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        band = self.BANDS.get(self.value() or "")
+        if band is None:
+            return queryset
+        now = timezone.now()
+        newer, older = band
+        if newer is not None:
+            queryset = queryset.filter(assigned_at__lte=now - dt.timedelta(days=newer))
+        if older is not None:
+            queryset = queryset.filter(assigned_at__gt=now - dt.timedelta(days=older))
+        return queryset
+
+
 @admin.register(MyTask)
 class MyTaskAdmin(AssignmentAdminBase):
-    """ "Tugas saya": what is waiting for me, with counts per document type."""
+    """ "Tugas saya" as a work list (docs/adr/0142): what is waiting for me, searchable,
+    filterable and sortable, with counts per document type."""
 
-    list_display = ("document", "document_type", "document_state", "assigned_at")
-    list_filter = ("document_type",)
+    list_display = (
+        "document",
+        "employee",
+        "unit",
+        "merchant",
+        "amount",
+        "purchased",
+        "age",
+        "document_state",
+        "review",
+    )
+    list_filter = ("document_type", TaskStateFilter, TaskUnitFilter, TaskAgeFilter)
+    search_fields = ("=object_id",)  # shows the box; the search itself is the selector's
+    search_help_text = _("NIP, name, document number or merchant")
     list_before_template = "workflow/admin/my_task_counts.html"
     list_display_links = None
+    list_per_page = 50
     ordering = ("assigned_at", "id")
 
     def get_queryset(self, request):
-        return selectors.tasks_for(request.user)
+        return selectors.worklist(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.worklist_search(queryset, search_term), False
 
     def has_module_permission(self, request):
         return desk_has_permission(request)
@@ -814,9 +909,59 @@ class MyTaskAdmin(AssignmentAdminBase):
     def has_view_permission(self, request, obj=None):
         return desk_has_permission(request)
 
+    @display(description=_("document"), ordering="wl_number")
+    def document(self, obj):
+        return _document_link(obj.document_type, obj.object_id, obj.wl_number or obj.object_id)
+
+    @display(description=_("state"), ordering="wl_status")
+    def document_state(self, obj):
+        return self._labels(self.request).get((obj.document_type, obj.wl_status), obj.wl_status)
+
+    @display(description=_("employee"), ordering="wl_employee")
+    def employee(self, obj):
+        if not obj.wl_employee:
+            return "-"
+        return f"{obj.wl_employee} ({obj.wl_nip})"
+
+    @display(description=_("work unit"), ordering="wl_unit")
+    def unit(self, obj):
+        return obj.wl_unit or "-"
+
+    @display(description=_("merchant"), ordering="wl_merchant")
+    def merchant(self, obj):
+        return obj.wl_merchant or "-"
+
+    @display(description=_("amount"), ordering="wl_amount")
+    def amount(self, obj):
+        return format_rupiah(obj.wl_amount) if obj.wl_amount is not None else "-"
+
+    @display(description=_("purchase date"), ordering="wl_purchased_at")
+    def purchased(self, obj):
+        if obj.wl_purchased_at is None:
+            return "-"
+        return date_format(timezone.localtime(obj.wl_purchased_at), "j M Y H.i")
+
+    @display(description=_("waiting for"), ordering="assigned_at")
+    def age(self, obj):
+        return workbench_age(obj.assigned_at)
+
+    @display(description=_("review"))
+    def review(self, obj):
+        from .workbench import SLUG_OF
+
+        slug = SLUG_OF.get(obj.document_type)
+        if slug is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("workbench:task", args=[slug, obj.object_id]),
+            _("Review it"),
+        )
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "wf_task_counts": selectors.task_counts(request.user),
+            "wf_workbench_url": reverse("workbench:start"),
         }
         return super().changelist_view(request, extra_context)

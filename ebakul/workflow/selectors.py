@@ -217,3 +217,74 @@ def reassign_candidates(assignment: Assignment) -> QuerySet:
         .exclude(pk=assignment.assignee_id)
         .order_by("username")
     )
+
+
+# --- "Tugas saya" as a work list (docs/adr/0142) ---------------------------------------------
+def _by_type(field_purchase: str | None, field_merchant: str | None):
+    """One value per row from the purchase or the merchant the assignment is about."""
+    from django.db.models import Case, Value, When
+
+    whens = []
+    if field_purchase:
+        whens.append(
+            When(
+                document_type=DocumentType.PURCHASE,
+                then=_doc_subquery(DocumentType.PURCHASE, field_purchase),
+            )
+        )
+    if field_merchant:
+        whens.append(
+            When(
+                document_type=DocumentType.MERCHANT,
+                then=_doc_subquery(DocumentType.MERCHANT, field_merchant),
+            )
+        )
+    return Case(*whens, default=Value(None))
+
+
+def worklist(user) -> QuerySet[Assignment]:
+    """``user``'s waiting tasks with what a verifier sorts and searches by, in one query:
+    employee (name, NIP), unit, merchant, amount, purchase date, number and state."""
+    return (
+        Assignment.objects.filter(assignee=user, active=True)
+        .select_related("group")
+        .annotate(
+            wl_employee=_by_type("employee__name", None),
+            wl_nip=_by_type("employee__nip", None),
+            wl_unit=_by_type("employee__work_unit__name", None),
+            wl_unit_id=_by_type("employee__work_unit_id", None),
+            wl_merchant=_by_type("merchant__business_name", "business_name"),
+            wl_amount=_by_type("amount", None),
+            wl_purchased_at=_by_type("purchased_at", None),
+            wl_number=_by_type("document_number", "document_number"),
+            wl_status=_by_type("status", "status"),
+        )
+        .order_by("assigned_at", "id")
+    )
+
+
+def worklist_search(qs: QuerySet[Assignment], term: str) -> QuerySet[Assignment]:
+    """By NIP, employee name, document number or merchant name (purchases and merchants)."""
+    from django.db.models import Q
+
+    from .documents import model_for
+
+    # The models through the document registry: workflow imports no domain app (ADR 0121).
+    Purchase = model_for(DocumentType.PURCHASE)
+    UmkmMerchant = model_for(DocumentType.MERCHANT)
+    term = term.strip()
+    if not term:
+        return qs
+    purchases = Purchase.objects.filter(
+        Q(employee__nip=term)
+        | Q(employee__name__icontains=term)
+        | Q(document_number__icontains=term)
+        | Q(merchant__business_name__icontains=term)
+    ).values("pk")
+    merchants = UmkmMerchant.objects.filter(
+        Q(business_name__icontains=term) | Q(document_number__icontains=term) | Q(nib=term)
+    ).values("pk")
+    return qs.filter(
+        Q(document_type=DocumentType.PURCHASE, object_id__in=purchases)
+        | Q(document_type=DocumentType.MERCHANT, object_id__in=merchants)
+    )

@@ -231,6 +231,14 @@ DESK_OTHER: dict[str, Callable[[str], object]] = {
     "desk/^(?P<app_label>core|django_celery_beat|auth|accounts|workflow|merchants|employees|"
     "purchases|compliance|api)/$": _desk(),
     "desk/(?P<url>.*)$": lambda r: LOGIN if r in NOT_DESK else NOTFOUND,
+    # The review workbench: one's own queue (the oldest task, or an empty page); a task of
+    # somebody else's queue (the sample purchase is nobody's task here) is refused to everyone.
+    "desk/tinjau/": lambda r: LOGIN if r in NOT_DESK else frozenset({OK, REDIRECT}),
+    "desk/tinjau/<slug:slug>/<int:pk>/": lambda r: LOGIN if r in NOT_DESK else FORBIDDEN,
+    # POST only (decisions, skip, undo): the engine's checks are in tests/workflow.
+    "desk/tinjau/<slug:slug>/<int:pk>/aksi/": lambda r: LOGIN if r in NOT_DESK else METHOD,
+    "desk/tinjau/<slug:slug>/<int:pk>/lewati/": lambda r: LOGIN if r in NOT_DESK else METHOD,
+    "desk/tinjau/<slug:slug>/<int:pk>/batalkan/": lambda r: LOGIN if r in NOT_DESK else METHOD,
 }
 
 # --- Reports --------------------------------------------------------------------------------------
@@ -626,6 +634,8 @@ def concrete_url(route: str, w: World) -> str:
     if route.startswith("desk/^(?P<app_label>"):
         return "/desk/employees/"
     url = "/" + route
+    if route.startswith("desk/tinjau/"):
+        url = url.replace("<slug:slug>", "pembelian")
     url = url.replace("<slug:slug>", "employees")
     url = url.replace("<int:employee_id>", str(w.other.pk))
     url = url.replace("<str:period>", w.period)
