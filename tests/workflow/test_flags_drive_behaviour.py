@@ -263,7 +263,11 @@ def test_the_desk_saves_the_flags_and_refuses_a_workflow_without_one_initial_sta
 
     definition = WorkflowDefinition.objects.get(document_type="purchases.purchase")
     client.force_login(admin_user)
-    url = reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+    # The states are edited on the editor's "status" step (the inline forms live there).
+    url = (
+        reverse("admin:workflow_workflowdefinition_change", args=[definition.pk])
+        + "?langkah=status"
+    )
     data = _definition_post(definition)
     contested = next(k[: -len("code")] for k, v in data.items() if v == "contested")
     data.pop(contested + "counts_as_pending")
