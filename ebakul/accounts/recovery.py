@@ -41,17 +41,13 @@ NOTE_USED_TITLE = _("Your password was changed with a reset code")
 NOTE_USED_BODY = _("If it was not you, contact your OPD operator or the verification team now.")
 
 
-def _is_admin(user) -> bool:
-    return bool(user.is_superuser or roles.is_admin(user))
-
-
 def recovery_targets(actor) -> QuerySet[User]:
     """Accounts ``actor`` may issue a code for: an administrator any account, an OPD operator
     the accounts of their units' employees, a verifier merchant accounts; never their own."""
     if not actor or not actor.is_authenticated:
         return User.objects.none()
     qs = User.objects.filter(is_active=True).exclude(pk=actor.pk)
-    if _is_admin(actor):
+    if roles.is_admin(actor):
         return qs
     allowed = User.objects.none()
     if roles.has_role(actor, roles.UNIT_OPERATOR):
@@ -67,7 +63,7 @@ def recovery_targets(actor) -> QuerySet[User]:
 
 def recovery_codes_visible_to(actor) -> QuerySet[RecoveryCode]:
     qs = RecoveryCode.objects.select_related("user", "issued_by")
-    if actor and actor.is_authenticated and _is_admin(actor):
+    if actor and actor.is_authenticated and roles.is_admin(actor):
         return qs
     return qs.filter(user__in=recovery_targets(actor).values("pk"))
 
