@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ebakul.employees",
     "ebakul.purchases",
     "ebakul.workflow",
+    "ebakul.integrity",
     "ebakul.compliance",
     "ebakul.reports",
     "ebakul.portal",
