@@ -1,0 +1,1 @@
+"""Signal and detector modules; every module here is imported by IntegrityConfig.ready()."""
