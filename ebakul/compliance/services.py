@@ -10,10 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from ebakul.accounts import roles
 from ebakul.core.errors import ConflictError, DomainError, PeriodLockedError, PermissionDeniedError
 from ebakul.core.history import set_history_user
-from ebakul.core.periods import WIB, period_label, period_of, validate_period
+from ebakul.core.money import format_rupiah
+from ebakul.core.periods import (
+    WIB,
+    period_first_day,
+    period_label,
+    period_last_day,
+    period_of,
+    validate_period,
+)
 from ebakul.core.services import notify
 from ebakul.purchases.models import Purchase
 from ebakul.workflow.selectors import PURCHASE, submit_action
+from ebakul.workflow.services import apply_action
 
 from . import adjustments, engine
 from .models import (
@@ -31,6 +40,7 @@ from .models import (
     PeriodStatus,
     TppDeduction,
 )
+from .rules import indonesian_month
 from .selectors import period_get_or_default, periods_open_for_appeal
 
 MSG_PERIOD_LOCKED = _(
@@ -565,7 +575,6 @@ def _notify_changed(*, period: str, changed: list) -> None:
     and the final figure, in rupiah (sent once the lock commits)."""
     if not changed:
         return
-    from ebakul.core.money import format_rupiah
     from ebakul.employees.models import Employee
 
     from .models import ComplianceStatus
@@ -849,6 +858,78 @@ def _live_result(appeal: Appeal, period: Period):
     return rows[0] if rows else None
 
 
+def _actor_or_none(actor):
+    """The actor to store on a row: anonymous callers (jobs, the shell) leave it empty."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _remedy_purchase(*, a: Appeal, p: Period, purchase, note: str, actor) -> None:
+    """Verify one of the appellant's purchases of the period through the workflow."""
+    pk = getattr(purchase, "pk", purchase)
+    found = Purchase.objects.filter(pk=pk, employee_id=a.employee_id, period=a.period).first()
+    if not pk or found is None:
+        raise DomainError(MSG_REMEDY_PURCHASE, field="purchase")
+    if p.status == PeriodStatus.LOCKED:
+        raise DomainError(MSG_REMEDY_PURCHASE_LOCKED, field="purchase")
+    apply_action(document=found, action="verify", actor=actor, comment=note)
+    a.remedy_purchase = found
+
+
+def _remedy_exemption(*, a: Appeal, start, end, note: str, actor) -> None:
+    """Grant approved exemption days ``start``–``end`` inside the appeal's month."""
+    first, last = period_first_day(a.period), period_last_day(a.period)
+    if not (start and end and first <= start <= end <= last):
+        raise DomainError(
+            MSG_REMEDY_DATES % {"month": indonesian_month(a.period)}, field="exemption_start"
+        )
+    ex = Exemption(
+        employee_id=a.employee_id,
+        start_date=start,
+        end_date=end,
+        reason=ExemptionReason.OTHER,
+        note=note,
+        status=ExemptionStatus.APPROVED,
+        requested_by=_actor_or_none(actor),
+        decided_by=_actor_or_none(actor),
+        decided_at=timezone.now(),
+    )
+    ex.full_clean()
+    set_history_user(ex, actor)
+    ex.save()
+    _event("exemption_approved", employee=a.employee_id, actor=actor, exemption=ex.pk)
+    a.remedy_exemption = ex
+
+
+def _whole_rupiah(amount) -> int:
+    """A positive whole amount from an int or a string of digits; 0 for anything else."""
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return amount
+    if isinstance(amount, str) and amount.strip().isdigit():
+        return int(amount.strip())
+    return 0
+
+
+def _remedy_reduction(*, a: Appeal, before, amount, reason: str, actor) -> None:
+    """Take ``amount`` (at most the current deduction) off the deduction, with a reason."""
+    limit = before.deduction_amount if before else 0
+    value = _whole_rupiah(amount)
+    if not 1 <= value <= limit:
+        raise DomainError(MSG_REMEDY_AMOUNT % {"max": format_rupiah(limit)}, field="amount")
+    if not (reason or "").strip():
+        raise DomainError(MSG_REMEDY_REASON, field="reason")
+    adj = DeductionAdjustment(
+        employee_id=a.employee_id,
+        period=a.period,
+        amount=value,
+        reason=reason.strip(),
+        appeal=a,
+        created_by=_actor_or_none(actor),
+    )
+    adj.full_clean()
+    set_history_user(adj, actor)
+    adj.save()
+
+
 def _apply_remedy(
     *,
     a: Appeal,
@@ -864,71 +945,86 @@ def _apply_remedy(
     reason: str,
 ) -> None:
     """Record the remedy of an accepted appeal (the caller checks that it changed the result)."""
-    from ebakul.core.periods import period_first_day, period_last_day
-
-    from .rules import indonesian_month
-
     if remedy == AppealRemedy.PURCHASE:
-        from ebakul.workflow.services import apply_action
-
-        pk = getattr(purchase, "pk", purchase)
-        found = Purchase.objects.filter(pk=pk, employee_id=a.employee_id, period=a.period).first()
-        if not pk or found is None:
-            raise DomainError(MSG_REMEDY_PURCHASE, field="purchase")
-        if p.status == PeriodStatus.LOCKED:
-            raise DomainError(MSG_REMEDY_PURCHASE_LOCKED, field="purchase")
-        apply_action(document=found, action="verify", actor=actor, comment=note)
-        a.remedy_purchase = found
+        _remedy_purchase(a=a, p=p, purchase=purchase, note=note, actor=actor)
     elif remedy == AppealRemedy.EXEMPTION:
-        first, last = period_first_day(a.period), period_last_day(a.period)
-        if not (
-            exemption_start and exemption_end and first <= exemption_start <= exemption_end <= last
-        ):
-            raise DomainError(
-                MSG_REMEDY_DATES % {"month": indonesian_month(a.period)}, field="exemption_start"
-            )
-        now = timezone.now()
-        ex = Exemption(
-            employee_id=a.employee_id,
-            start_date=exemption_start,
-            end_date=exemption_end,
-            reason=ExemptionReason.OTHER,
-            note=note,
-            status=ExemptionStatus.APPROVED,
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
-            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
-            decided_at=now,
-        )
-        ex.full_clean()
-        set_history_user(ex, actor)
-        ex.save()
-        _event("exemption_approved", employee=a.employee_id, actor=actor, exemption=ex.pk)
-        a.remedy_exemption = ex
+        _remedy_exemption(a=a, start=exemption_start, end=exemption_end, note=note, actor=actor)
     else:  # reduction
-        from ebakul.core.money import format_rupiah
+        _remedy_reduction(a=a, before=before, amount=amount, reason=reason, actor=actor)
 
-        limit = before.deduction_amount if before else 0
-        if isinstance(amount, int) and not isinstance(amount, bool):
-            value = amount
-        elif isinstance(amount, str) and amount.strip().isdigit():
-            value = int(amount.strip())
-        else:
-            value = 0
-        if not 1 <= value <= limit:
-            raise DomainError(MSG_REMEDY_AMOUNT % {"max": format_rupiah(limit)}, field="amount")
-        if not (reason or "").strip():
-            raise DomainError(MSG_REMEDY_REASON, field="reason")
-        adj = DeductionAdjustment(
-            employee_id=a.employee_id,
-            period=a.period,
-            amount=value,
-            reason=reason.strip(),
-            appeal=a,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+
+def _pending_appeal_for_update(appeal, actor) -> Appeal:
+    """The appeal, row-locked, once the actor may decide it and it is still pending."""
+    _require_verifier(actor)
+    a = Appeal.objects.select_for_update().select_related("employee").get(pk=appeal.pk)
+    _refuse_own(actor, a.employee)
+    if a.status != AppealStatus.PENDING:
+        raise ConflictError(MSG_APPEAL_DECIDED)
+    return a
+
+
+def _result_key(row):
+    return (row.status, row.shortfall, row.deduction_amount) if row else None
+
+
+def _accept(*, a: Appeal, p: Period, before, remedy: str, note: str, actor, **remedy_args):
+    """Apply the remedy, refuse it unless it changes the result, and write the new result
+    (a recompute before the lock, a correction after it). Returns (after, outcome)."""
+    if remedy not in AppealRemedy.values:
+        raise DomainError(MSG_REMEDY_REQUIRED, field="remedy")
+    if before is None:
+        raise DomainError(MSG_NOT_IN_SCOPE, field="remedy")
+    _apply_remedy(a=a, p=p, remedy=remedy, note=note, actor=actor, before=before, **remedy_args)
+    after = _live_result(a, p)
+    if _result_key(after) == _result_key(before):
+        raise DomainError(
+            MSG_REMEDY_NO_CHANGE % {"amount": format_rupiah(before.deduction_amount)},
+            field="remedy",
+            code="remedy_no_change",
         )
-        adj.full_clean()
-        set_history_user(adj, actor)
-        adj.save()
+    if p.status != PeriodStatus.LOCKED:
+        outcome = compute_period(period=a.period, employee_ids=[a.employee_id])
+    else:
+        outcome = _correct_after_lock(appeal=a, period=p, actor=actor)
+    a.remedy = remedy
+    return after, outcome
+
+
+def _record_decision(*, a: Appeal, accept: bool, note: str, actor, before, after, outcome):
+    a.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
+    a.decision_note = note
+    a.decided_by = _actor_or_none(actor)
+    a.decided_at = timezone.now()
+    a.deduction_before = before.deduction_amount if before else None
+    a.deduction_after = after.deduction_amount if after else None
+    set_history_user(a, actor)
+    a.save()
+    _event(
+        "appeal_accepted" if accept else "appeal_rejected",
+        period=a.period,
+        employee=a.employee_id,
+        actor=actor,
+        appeal=a.pk,
+        note=note,
+        remedy=a.remedy,
+        deduction_before=a.deduction_before,
+        deduction_after=a.deduction_after,
+        outcome={k: v for k, v in outcome.items() if isinstance(v, int | str)},
+    )
+
+
+def _notify_decision(a: Appeal) -> None:
+    if not a.employee.user_id:
+        return
+    title, body = appeal_decision_message(a)
+    notify(
+        user=a.employee.user,
+        title=title,
+        body=body,
+        url=_portal_home_url(),
+        kind="appeal_decided",
+        email=True,
+    )
 
 
 @transaction.atomic
@@ -953,84 +1049,31 @@ def appeal_decide(
     recompute of the employee, after it by a correction of the deduction. Nobody decides an
     appeal about themselves. The employee is notified of the outcome, the note and the
     deduction."""
-    _require_verifier(actor)
-    a = Appeal.objects.select_for_update().select_related("employee").get(pk=appeal.pk)
-    _refuse_own(actor, a.employee)
-    if a.status != AppealStatus.PENDING:
-        raise ConflictError(MSG_APPEAL_DECIDED)
+    a = _pending_appeal_for_update(appeal, actor)
     note = (note or "").strip()
     if not note:
         raise DomainError(MSG_APPEAL_NOTE_REQUIRED, field="note")
     p = period_get_or_default(a.period)
     before = _live_result(a, p)
-    after = before
-    outcome = {}
+    after, outcome = before, {}
     if accept:
-        if remedy not in AppealRemedy.values:
-            raise DomainError(MSG_REMEDY_REQUIRED, field="remedy")
-        if before is None:
-            raise DomainError(MSG_NOT_IN_SCOPE, field="remedy")
-        _apply_remedy(
+        after, outcome = _accept(
             a=a,
             p=p,
+            before=before,
             remedy=remedy,
             note=note,
             actor=actor,
-            before=before,
             purchase=purchase,
             exemption_start=exemption_start,
             exemption_end=exemption_end,
             amount=amount,
             reason=reason,
         )
-        after = _live_result(a, p)
-
-        def key(r):
-            return (r.status, r.shortfall, r.deduction_amount) if r else None
-
-        if key(after) == key(before):
-            from ebakul.core.money import format_rupiah
-
-            raise DomainError(
-                MSG_REMEDY_NO_CHANGE % {"amount": format_rupiah(before.deduction_amount)},
-                field="remedy",
-                code="remedy_no_change",
-            )
-        if p.status != PeriodStatus.LOCKED:
-            outcome = compute_period(period=a.period, employee_ids=[a.employee_id])
-        else:
-            outcome = _correct_after_lock(appeal=a, period=p, actor=actor)
-        a.remedy = remedy
-    a.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
-    a.decision_note = note
-    a.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-    a.decided_at = timezone.now()
-    a.deduction_before = before.deduction_amount if before else None
-    a.deduction_after = after.deduction_amount if after else None
-    set_history_user(a, actor)
-    a.save()
-    _event(
-        "appeal_accepted" if accept else "appeal_rejected",
-        period=a.period,
-        employee=a.employee_id,
-        actor=actor,
-        appeal=a.pk,
-        note=note,
-        remedy=a.remedy,
-        deduction_before=a.deduction_before,
-        deduction_after=a.deduction_after,
-        outcome={k: v for k, v in outcome.items() if isinstance(v, int | str)},
+    _record_decision(
+        a=a, accept=accept, note=note, actor=actor, before=before, after=after, outcome=outcome
     )
-    if a.employee.user_id:
-        title, body = appeal_decision_message(a)
-        notify(
-            user=a.employee.user,
-            title=title,
-            body=body,
-            url=_portal_home_url(),
-            kind="appeal_decided",
-            email=True,
-        )
+    _notify_decision(a)
     return a
 
 
@@ -1045,10 +1088,6 @@ def _portal_home_url() -> str:
 
 def appeal_decision_message(appeal: Appeal) -> tuple[str, str]:
     """(title, body) telling the employee the outcome, the note and the deduction, in Rp."""
-    from ebakul.core.money import format_rupiah
-
-    from .rules import indonesian_month
-
     month = indonesian_month(appeal.period)
     if appeal.status == AppealStatus.ACCEPTED:
         title = _("Your appeal for %(month)s was accepted") % {"month": month}

@@ -1,8 +1,9 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ebakul.accounts import roles
+from ebakul.workflow.selectors import MERCHANT, has_flag
 
-from .models import ChainDenyEntry, MerchantStatus, MerchantVerificationSpan, UmkmMerchant
+from .models import ChainDenyEntry, MerchantVerificationSpan, UmkmMerchant
 
 
 def chain_match(business_name: str) -> ChainDenyEntry | None:
@@ -54,11 +55,12 @@ def verified_at_q(merchant_ref: str, at_ref: str) -> Exists:
 
 def merchant_verified(doc) -> bool:
     """The workflow condition ``merchant_is_verified``: the document's merchant (or the merchant
-    itself) is verified, and was verified when the purchase was made."""
+    itself) is in a state the merchant workflow counts as verified, and was verified when the
+    purchase was made."""
     merchant = getattr(doc, "merchant", None)
     if merchant is None:  # the document is a merchant
-        return doc.status == MerchantStatus.VERIFIED
-    if merchant.status != MerchantStatus.VERIFIED:
+        return has_flag(MERCHANT, doc.status, "counts_as_verified")
+    if not has_flag(MERCHANT, merchant.status, "counts_as_verified"):
         return False
     at = getattr(doc, "purchased_at", None)
     if at is None:

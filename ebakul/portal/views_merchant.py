@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ebakul.accounts import roles
 from ebakul.accounts.services import user_create
 from ebakul.core.errors import DomainError
-from ebakul.merchants.models import MerchantStatus
 from ebakul.merchants.selectors import merchants_visible_to
 from ebakul.merchants.services import merchant_create, merchant_update
 from ebakul.purchases.models import PurchaseStatus
@@ -26,6 +25,7 @@ from ebakul.workflow.selectors import (
     has_flag,
     state_choices,
     state_codes,
+    state_kind,
     submit_action,
 )
 
@@ -177,7 +177,8 @@ def merchant_home(request):
             "totals": totals,
             "to_confirm": to_confirm,
             "editable": has_flag(MERCHANT, merchant.status, "is_editable"),
-            "statuses": MerchantStatus,
+            # what the state means, from the workflow's flags (ADR 0125), never its code
+            "phase": state_kind(MERCHANT, merchant.status),
         },
     )
 

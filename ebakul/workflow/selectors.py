@@ -95,6 +95,27 @@ def initial_state(key: str) -> str:
     raise LookupError(f"the workflow of {key} has no initial state")
 
 
+def state_kind(key: str, code: str) -> str:
+    """What a state means to the owner of the document, read from the workflow's flags (never
+    from its code): ``draft`` (initial: not sent yet), ``verified`` (counts as verified),
+    ``refused`` (final without counting), ``fix`` (editable again after sending), ``waiting``
+    (awaits verification or counts as pending) or ``held`` (anything else, e.g. suspended)."""
+    state = workflow_states(key).get(code)
+    if state is None:
+        return "held"
+    if state.is_initial:
+        return "draft"
+    if state.counts_as_verified:
+        return "verified"
+    if state.is_final:
+        return "refused"
+    if state.is_editable:
+        return "fix"
+    if state.awaits_verification or state.counts_as_pending:
+        return "waiting"
+    return "held"
+
+
 def state_label(key: str, code: str) -> str:
     """The workflow's label for ``code``; the code itself for a state the workflow lacks."""
     state = workflow_states(key).get(code)

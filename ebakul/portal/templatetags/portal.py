@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.models import Notification
 from ebakul.core.money import format_rupiah
-from ebakul.workflow.selectors import MERCHANT, PURCHASE, has_flag, state_label
+from ebakul.workflow.selectors import MERCHANT, PURCHASE, has_flag, state_kind, state_label
 
 register = template.Library()
 
@@ -26,6 +26,13 @@ def status_label(value, kind="purchase"):
     if not value:
         return value
     return state_label(_KINDS.get(kind, PURCHASE), value)
+
+
+@register.filter(name="state_kind")
+def state_kind_filter(value, kind="purchase") -> str:
+    """What the state means to its owner (``draft``, ``waiting``, ``fix``, ``verified``,
+    ``refused``, ``held``), from the workflow's flags rather than its code."""
+    return state_kind(_KINDS.get(kind, PURCHASE), value) if value else ""
 
 
 @register.filter
