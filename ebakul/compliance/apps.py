@@ -28,3 +28,8 @@ class ComplianceConfig(AppConfig):
             PERIOD_GUARD,
             lambda document, action: assert_purchase_changeable(purchase=document, action=action),
         )
+
+        # Pending appeals are tasks of the review workbench (docs/adr/0132).
+        from .workbench import register as register_workbench
+
+        register_workbench()

@@ -318,7 +318,7 @@ class WorkflowAdminMixin:
     # Bulk actions ---------------------------------------------------------------------------
     def get_actions(self, request):
         actions = super().get_actions(request)
-        wf = services._workflow_for_user(
+        wf = services.workflow_cached_for(
             request.user, f"{self.opts.app_label}.{self.opts.model_name}"
         )
         if wf is None:

@@ -123,9 +123,9 @@ def load_workflow(key: str) -> Compiled | None:
     return compiled
 
 
-def _workflow_for_user(user, key: str) -> Compiled | None:
-    """Definitions are cached on the user object for the life of a request (like roles), so a
-    list of N documents costs the same handful of queries as one."""
+def workflow_cached_for(user, key: str) -> Compiled | None:
+    """The compiled workflow of ``key``, cached on the user object for the life of a request
+    (like roles), so a list of N documents costs the same handful of queries as one."""
     cache = getattr(user, "_ebakul_workflows", None) if user is not None else None
     if cache is None:
         cache = {}
@@ -196,7 +196,7 @@ def _condition_refusal(transition: WorkflowTransition, document) -> StrOrPromise
 def available_actions(*, document, user) -> list[WorkflowTransition]:
     """The actions ``user`` may take on ``document`` in its current state, in display order.
     Each item has ``.code``, ``.label`` and ``.to_state`` (a WorkflowState: ``.code``, ``.label``)."""
-    wf = _workflow_for_user(user, documents.document_key(document))
+    wf = workflow_cached_for(user, documents.document_key(document))
     if wf is None or not wf.definition.active:
         return []
     return [

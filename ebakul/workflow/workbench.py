@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 from ebakul.core.errors import DomainError
 from ebakul.core.money import format_rupiah
 
-from . import documents, services, undo
+from . import documents, review, services, undo
 from .models import Assignment, DocumentType, RefusalReason, WorkflowEvent
 
 SLUGS = {"pembelian": DocumentType.PURCHASE, "penjual": DocumentType.MERCHANT}
-SLUG_OF = {v: k for k, v in SLUGS.items()}
+SLUG_OF = {v: k for k, v in SLUGS.items()}  # the workflow documents (the work list's links)
 SESSION_SKIPPED = "workbench_skipped"
 # Keyboard shortcuts by action code; other actions get no key but still a button.
 SHORTCUTS = {"verify": "V", "reject": "T", "request_fix": "P"}
@@ -51,8 +51,9 @@ class Task(NamedTuple):
 
 
 def queue_rows(user) -> list[Task]:
-    """The waiting tasks, oldest first, read once per request (one query; at most
-    ``QUEUE_READ``, far more than a verifier's day)."""
+    """The waiting tasks, oldest first, read once per request: the user's workflow assignments
+    (one query; at most ``QUEUE_READ``, far more than a verifier's day) and what each
+    registered review kind has waiting for them (the appeals)."""
     cached = getattr(user, "_ebakul_queue", None)
     if cached is None:
         cached = [
@@ -61,8 +62,20 @@ def queue_rows(user) -> list[Task]:
                 :QUEUE_READ
             ]
         ]
+        for kind in review.kinds():
+            cached += [Task(kind.key, pk, since) for pk, since in kind.waiting(user)]
+        cached.sort(key=lambda t: t.assigned_at)
         user._ebakul_queue = cached
     return cached
+
+
+def _slugs() -> dict[str, str]:
+    """URL slug -> document type key, the registered review kinds included."""
+    return {**SLUGS, **{k.slug: k.key for k in review.kinds()}}
+
+
+def _slug_of(key: str) -> str:
+    return {v: k for k, v in _slugs().items()}[key]
 
 
 def forget_queue(user) -> None:
@@ -72,7 +85,9 @@ def forget_queue(user) -> None:
 def queue_bar(user) -> dict:
     """How many left, decisions today, the oldest task's age."""
     rows = queue_rows(user)
-    left = len(rows) if len(rows) < QUEUE_READ else queue(user).count()
+    left = len(rows)
+    if sum(1 for r in rows if review.kind_for(r.document_type) is None) >= QUEUE_READ:
+        left += queue(user).count() - QUEUE_READ  # more assignments than one read holds
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     done = (
         WorkflowEvent.objects.filter(actor=user, created_at__gte=start)
@@ -130,7 +145,7 @@ def other_purchases(purchase, limit: int = 10):
 
 # --- Views --------------------------------------------------------------------------------
 def _task_url(document_type: str, object_id: int) -> str:
-    return reverse("workbench:task", args=[SLUG_OF[document_type], object_id])
+    return reverse("workbench:task", args=[_slug_of(document_type), object_id])
 
 
 def _skipped(request) -> list[str]:
@@ -152,7 +167,13 @@ def start(request):
     return TemplateResponse(request, "workflow/workbench/task.html", context)
 
 
-def _document(key: str, pk: int):
+def _document(key: str, pk: int, user):
+    kind = review.kind_for(key)
+    if kind is not None:
+        found = kind.load(pk, user)
+        if found is None:
+            raise Http404
+        return found
     if key == DocumentType.PURCHASE:
         return purchase_for_review(pk)
     model = documents.model_for(key)
@@ -160,24 +181,14 @@ def _document(key: str, pk: int):
 
 
 def _key(slug: str) -> str:
-    key = SLUGS.get(slug)
+    key = _slugs().get(slug)
     if key is None:
         raise Http404
     return key
 
 
-def task(request, slug: str, pk: int):
-    key = _key(slug)
-    document = _document(key, pk)
-    user = request.user
-    assigned = in_queue(user, key, pk)
-    event = undo.undoable(document, user)
-    if not assigned and event is None:
-        # Only one's own waiting tasks (or the decision one may still undo) open here.
-        raise PermissionDenied(MSG_NOT_ASSIGNED)
-    wf = services._workflow_for_user(user, key)  # the same compiled workflow as the actions'
-    actions = services.available_actions(document=document, user=user) if assigned else []
-    reasons_by_kind = {}
+def _reason_buttons(actions) -> list[dict]:
+    reasons_by_kind: dict[str, list] = {}
     for t in actions:
         if t.reason_kind and t.reason_kind not in reasons_by_kind:
             reasons_by_kind[t.reason_kind] = list(
@@ -185,7 +196,7 @@ def task(request, slug: str, pk: int):
                     "order", "id"
                 )
             )
-    buttons = [
+    return [
         {
             "code": t.code,
             "label": t.label,
@@ -196,46 +207,135 @@ def task(request, slug: str, pk: int):
         }
         for t in actions
     ]
-    following = next_task(user, after=(key, pk), skipped=_skipped(request))
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Review workbench"),
-        "bar": queue_bar(user),
-        "document": document,
-        "slug": slug,
-        "is_purchase": key == DocumentType.PURCHASE,
-        "state_label": wf.state_label(document.status) if wf else document.status,
-        "buttons": buttons,
-        "undo_event": event,
-        "undo_seconds": int(undo.GRACE.total_seconds()),
-        "next_url": _task_url(following.document_type, following.object_id)
-        if following
-        else reverse("workbench:start"),
-        "skip_url": reverse("workbench:skip", args=[slug, pk]),
-        "desk_url": documents.desk_url(key, pk),
-        **last_undo(request),
-    }
-    if key == DocumentType.PURCHASE:
-        context["amount"] = format_rupiah(document.amount)
-        context["others"] = [
+
+
+def _purchase_claim(purchase, user) -> dict:
+    return {"amount": format_rupiah(purchase.amount)}
+
+
+def _purchase_others(purchase, user) -> dict:
+    wf = services.workflow_cached_for(user, DocumentType.PURCHASE)
+    return {
+        "others": [
             {
                 "number": p.document_number,
                 "at": p.purchased_at,
                 "amount": format_rupiah(p.amount),
                 "state": wf.state_label(p.status) if wf else p.status,
             }
-            for p in other_purchases(document)
+            for p in other_purchases(purchase)
         ]
-        context["receipt_url"] = (
-            reverse("portal:receipt", args=[document.pk]) if document.receipt else ""
-        )
+    }
+
+
+# The workbench's own side panels; other apps add theirs with ``review.add_panel``.
+review.add_panel(
+    DocumentType.PURCHASE, "workflow/workbench/panels/purchase_claim.html", _purchase_claim
+)
+review.add_panel(
+    DocumentType.PURCHASE, "workflow/workbench/panels/purchase_others.html", _purchase_others
+)
+review.add_panel(DocumentType.MERCHANT, "workflow/workbench/panels/merchant_status.html")
+
+DOCUMENT_TEMPLATES = {
+    DocumentType.PURCHASE: "workflow/workbench/doc_purchase.html",
+    DocumentType.MERCHANT: "workflow/workbench/doc_merchant.html",
+}
+DOCUMENT_LABELS = {
+    DocumentType.PURCHASE: _("Receipt"),
+    DocumentType.MERCHANT: _("The merchant's documents"),
+}
+
+
+def _common_context(request, key: str, slug: str, pk: int, document) -> dict:
+    following = next_task(request.user, after=(key, pk), skipped=_skipped(request))
+    return {
+        **admin.site.each_context(request),
+        "title": _("Review workbench"),
+        "bar": queue_bar(request.user),
+        "document": document,
+        "slug": slug,
+        "panels": review.panels_for(key, document, request.user),
+        "next_url": _task_url(following.document_type, following.object_id)
+        if following
+        else reverse("workbench:start"),
+        "skip_url": reverse("workbench:skip", args=[slug, pk]),
+        **last_undo(request),
+    }
+
+
+def _kind_task(request, kind: review.ReviewKind, slug: str, pk: int):
+    """A task of a registered review kind (an appeal): its document, panels and actions."""
+    document = _document(kind.key, pk, request.user)
+    if not in_queue(request.user, kind.key, pk):
+        raise PermissionDenied(MSG_NOT_ASSIGNED)
+    context = {
+        **_common_context(request, kind.key, slug, pk, document),
+        "doc_template": kind.document_template,
+        "actions_template": kind.actions_template,
+        **kind.context(document, request.user),
+    }
     return TemplateResponse(request, "workflow/workbench/task.html", context)
+
+
+def task(request, slug: str, pk: int):
+    key = _key(slug)
+    kind = review.kind_for(key)
+    if kind is not None:
+        return _kind_task(request, kind, slug, pk)
+    user = request.user
+    document = _document(key, pk, user)
+    assigned = in_queue(user, key, pk)
+    event = undo.undoable(document, user)
+    if not assigned and event is None:
+        # Only one's own waiting tasks (or the decision one may still undo) open here.
+        raise PermissionDenied(MSG_NOT_ASSIGNED)
+    wf = services.workflow_cached_for(user, key)  # the same compiled workflow as the actions'
+    actions = services.available_actions(document=document, user=user) if assigned else []
+    context = {
+        **_common_context(request, key, slug, pk, document),
+        "doc_template": DOCUMENT_TEMPLATES[key],
+        "doc_label": DOCUMENT_LABELS[key],
+        "actions_template": "workflow/workbench/actions_workflow.html",
+        "state_label": wf.state_label(document.status) if wf else document.status,
+        "buttons": _reason_buttons(actions),
+        "undo_event": event,
+        "undo_seconds": int(undo.GRACE.total_seconds()),
+        "desk_url": documents.desk_url(key, pk),
+    }
+    if key == DocumentType.PURCHASE and document.receipt:
+        context["receipt_url"] = reverse("portal:receipt", args=[document.pk])
+    return TemplateResponse(request, "workflow/workbench/task.html", context)
+
+
+def _after_decision(request, key: str, pk: int):
+    forget_queue(request.user)
+    task = next_task(request.user, after=(key, pk), skipped=_skipped(request))
+    if task is None:
+        return HttpResponseRedirect(reverse("workbench:start"))
+    return HttpResponseRedirect(_task_url(task.document_type, task.object_id))
+
+
+def _kind_act(request, kind: review.ReviewKind, pk: int):
+    document = _document(kind.key, pk, request.user)
+    if not in_queue(request.user, kind.key, pk):
+        raise PermissionDenied(MSG_NOT_ASSIGNED)
+    try:
+        message = kind.decide(document, request.user, request.POST)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return HttpResponseRedirect(_task_url(kind.key, pk))
+    messages.success(request, message)
+    return _after_decision(request, kind.key, pk)
 
 
 @require_POST
 def act(request, slug: str, pk: int):
     key = _key(slug)
-    document = _document(key, pk)
+    kind = review.kind_for(key)
+    if kind is not None:
+        return _kind_act(request, kind, pk)
+    document = _document(key, pk, request.user)
     if not in_queue(request.user, key, pk):
         raise PermissionDenied(MSG_NOT_ASSIGNED)
     action = request.POST.get("action", "")
@@ -263,17 +363,15 @@ def act(request, slug: str, pk: int):
         },
     )
     request.session["workbench_last"] = [slug, pk]
-    forget_queue(request.user)
-    task = next_task(request.user, after=(key, pk), skipped=_skipped(request))
-    if task is None:
-        return HttpResponseRedirect(reverse("workbench:start"))
-    return HttpResponseRedirect(_task_url(task.document_type, task.object_id))
+    return _after_decision(request, key, pk)
 
 
 @require_POST
 def undo_view(request, slug: str, pk: int):
-    key = _key(slug)
-    document = _document(key, pk)
+    key = SLUGS.get(slug)  # an undo is a reverse transition: workflow documents only
+    if key is None:
+        raise Http404
+    document = _document(key, pk, request.user)
     try:
         undo.undo_last(document=document, actor=request.user)
     except DomainError as exc:

@@ -6,7 +6,8 @@
   function init() {
     var root = document.getElementById("workbench");
     if (!root) return;
-    var img = document.getElementById("wb-receipt");
+    // The large document: a receipt or evidence photo, or a merchant's registration sheet.
+    var img = document.getElementById("wb-receipt") || document.getElementById("wb-doc");
     var frame = document.getElementById("wb-frame");
     var scale = 1;
     var angle = 0;
@@ -31,8 +32,8 @@
     function openReason(form) {
       var box = form.querySelector(".wb-reason");
       box.hidden = false;
-      var select = box.querySelector("select");
-      if (select) select.focus();
+      var first = box.querySelector("select, textarea, input:not([type=hidden])");
+      if (first) first.focus();
     }
     root.querySelectorAll(".wb-needs-reason .wb-open").forEach(function (b) {
       b.addEventListener("click", function () { openReason(b.closest("form")); });
@@ -71,7 +72,14 @@
         }
         return;
       }
-      if (typing) return;
+      if (typing) {
+        // In a decision's note, Enter confirms and Shift+Enter starts a new line.
+        if (e.key === "Enter" && !e.shiftKey && t.tagName === "TEXTAREA" && t.closest(".wb-reason")) {
+          ours();
+          t.closest("form").submit();
+        }
+        return;
+      }
       var k = e.key.toUpperCase();
       if (k === "+" || k === "=") { ours(); tools["zoom-in"](); return; }
       if (k === "-") { ours(); tools["zoom-out"](); return; }
