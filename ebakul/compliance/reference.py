@@ -3,9 +3,10 @@
 Created when missing, never overwritten: administrators edit both in the desk."""
 
 import datetime as dt
-import json
 
 from django.utils.translation import gettext_noop
+
+from ebakul.core import reference as core_reference
 
 from .models import SpendingRule
 
@@ -45,17 +46,4 @@ def load(log=print) -> None:
 
 
 def ensure_schedules() -> int:
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    made = 0
-    for name, (task, cron) in SCHEDULES.items():
-        if PeriodicTask.objects.filter(name=name).exists():
-            continue
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            timezone="Asia/Jakarta", day_of_week="*", day_of_month="*", month_of_year="*", **cron
-        )
-        PeriodicTask.objects.create(
-            name=name, task=task, crontab=crontab, args=json.dumps([]), enabled=True
-        )
-        made += 1
-    return made
+    return core_reference.ensure_schedules(SCHEDULES)

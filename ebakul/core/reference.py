@@ -7,6 +7,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 
@@ -16,7 +17,39 @@ def read_fixture(name: str) -> list[dict]:
         return json.load(fh)
 
 
+# The beat jobs of the core app, created when missing like the compliance ones
+# (``compliance.reference.SCHEDULES``): name (shown translated in the desk) -> (task, crontab
+# fields in WIB).
+SCHEDULES = {
+    gettext_noop("eBakul: delete expired pending uploads"): (
+        "ebakul.core.tasks.sweep_pending_uploads",
+        {"minute": "30", "hour": "2"},
+    ),
+}
+
+
+def ensure_schedules(schedules: dict | None = None) -> int:
+    """Create the beat job of each schedule whose name does not exist yet (never overwrite what
+    administrators edited in the desk). Returns how many were created."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    made = 0
+    for name, (task, cron) in (SCHEDULES if schedules is None else schedules).items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            timezone="Asia/Jakarta", day_of_week="*", day_of_month="*", month_of_year="*", **cron
+        )
+        PeriodicTask.objects.create(
+            name=name, task=task, crontab=crontab, args=json.dumps([]), enabled=True
+        )
+        made += 1
+    return made
+
+
 def run_all(log=print) -> None:
+    made = ensure_schedules()
+    log(f"core reference: {made} schedules created")
     for config in apps.get_app_configs():
         if not config.name.startswith("ebakul.") or config.name == "ebakul.core":
             continue

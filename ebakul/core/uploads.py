@@ -28,6 +28,7 @@ with :func:`register_policy`; core imports no domain app.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import re
@@ -46,6 +47,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -442,6 +444,33 @@ def pending_clear(request, slot: str) -> None:
     if name.startswith(f"{PENDING_DIR}/") and default_storage.exists(name):
         default_storage.delete(name)
     request.session[PENDING_SESSION_KEY] = kept
+
+
+PENDING_MAX_AGE = dt.timedelta(hours=24)  # ``EBAKUL["PENDING_UPLOAD_MAX_AGE_HOURS"]`` overrides
+
+
+def pending_max_age() -> dt.timedelta:
+    hours = getattr(settings, "EBAKUL", {}).get("PENDING_UPLOAD_MAX_AGE_HOURS")
+    return dt.timedelta(hours=hours) if hours else PENDING_MAX_AGE
+
+
+def pending_sweep(*, now: dt.datetime | None = None) -> int:
+    """Delete kept files older than ``pending_max_age()`` (abandoned forms; run daily by the
+    beat job ``ebakul.core.tasks.sweep_pending_uploads``). A session that still names a swept
+    file simply has none any more (``_pending_entry`` checks the file). Only ``pending/`` is
+    touched. Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - pending_max_age()
+    try:
+        _dirs, files = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for filename in files:
+        name = f"{PENDING_DIR}/{filename}"
+        if default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
 
 
 def pending_response(request, slot: str, *, stem: str = "berkas"):
