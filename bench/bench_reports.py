@@ -178,9 +178,9 @@ def build(fresh: bool) -> None:
     # the previous one is closed as it will be on the 8th.
     import time_machine
 
-    from ebakul.compliance.selectors import period_get_or_default
+    from ebakul.compliance.selectors import period_get_or_create
 
-    close = period_get_or_default(periods[1]).verification_close + dt.timedelta(minutes=1)
+    close = period_get_or_create(periods[1]).verification_close + dt.timedelta(minutes=1)
     with time_machine.travel(max(close, timezone_now()), tick=True):
         compliance_services.compute_period(period=periods[1], actor=admin)
         compliance_services.lock_period(period=periods[1], actor=admin)

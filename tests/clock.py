@@ -28,9 +28,9 @@ def after_verification_close(period: str):
     """Run the block just after ``period``'s verification close (a later moment each time, so
     successive closes keep their order), or now when that is already past."""
     from ebakul.compliance.models import Period
-    from ebakul.compliance.selectors import period_get_or_default
+    from ebakul.compliance.selectors import period_get_or_create
 
-    period_get_or_default(period)
+    period_get_or_create(period)
     close = Period.objects.get(period=period).verification_close
     if timezone.now() > close:
         yield

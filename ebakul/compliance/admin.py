@@ -753,7 +753,7 @@ class AppealAdmin(NoDeleteMixin, DeskHistoryAdmin):
                     return HttpResponseRedirect(
                         reverse("admin:compliance_appeal_change", args=[appeal.pk])
                     )
-        p = selectors.period_get_or_default(appeal.period)
+        p = selectors.period_get_or_create(appeal.period)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -12,7 +12,7 @@ from ebakul.accounts import roles
 from ebakul.core.periods import WIB
 
 from .models import Appeal, AppealStatus, MonthlyCompliance, PeriodStatus
-from .selectors import period_get_or_default
+from .selectors import period_get_or_create
 from .services import appeal_create, compute_period, lock_period, period_update
 
 APPEAL_EXTENSION_DAYS = 7
@@ -30,7 +30,7 @@ def seed(ctx) -> None:
     actor = admins[0]
     last_closed = _last_closed(ctx)
     for period in ctx.periods:
-        p = period_get_or_default(period)
+        p = period_get_or_create(period)
         if p.status == PeriodStatus.LOCKED:
             continue
         if period == last_closed and p.appeal_close <= ctx.now:
@@ -51,7 +51,7 @@ def _last_closed(ctx) -> str | None:
     closed = [
         period
         for period in ctx.periods
-        if period_get_or_default(period).verification_close <= ctx.now
+        if period_get_or_create(period).verification_close <= ctx.now
     ]
     return closed[-1] if closed else None
 
@@ -68,7 +68,7 @@ def _extend_appeal_window(ctx, p, actor):
 
 def _pending_appeal(ctx, period: str) -> None:
     """One pending appeal in the last closed month, filed by a demo employee who is short."""
-    p = period_get_or_default(period)
+    p = period_get_or_create(period)
     if p.status != PeriodStatus.COMPUTED or p.appeal_close <= ctx.now:
         return
     if Appeal.objects.filter(period=period, status=AppealStatus.PENDING).exists():

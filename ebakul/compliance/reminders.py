@@ -14,7 +14,7 @@ from ebakul.employees.models import Employee
 
 from . import engine
 from .models import ComplianceStatus, PeriodStatus, ReminderKind, ReminderLog
-from .selectors import period_get_or_default
+from .selectors import period_get_or_create
 
 MID_MONTH_DAY = 15
 DAYS_BEFORE_CLOSE = 3
@@ -30,7 +30,7 @@ def send_reminders(*, period: str, kind: str) -> dict:
     """Notify (in the app and by email) every employee of ``period`` who is below target and has
     not had this kind of reminder yet. A bounded number of queries plus one notification per
     employee reminded."""
-    p = period_get_or_default(period)
+    p = period_get_or_create(period)
     if p.status == PeriodStatus.LOCKED:
         return {"period": period, "kind": kind, "sent": 0, "skipped": True}
     rows = engine.evaluate(period=p, rule=engine.rule_for_period(period))
@@ -72,7 +72,7 @@ def due_reminders(today: dt.date | None = None) -> list[tuple[str, str]]:
     today = today or today_wib()
     due = []
     for period in {current_period(), previous_period(current_period())}:
-        p = period_get_or_default(period)
+        p = period_get_or_create(period)
         if p.status == PeriodStatus.LOCKED:
             continue
         first = dt.date(int(period[:4]), int(period[5:]), 1)

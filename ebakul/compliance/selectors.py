@@ -51,8 +51,9 @@ def default_calendar(period: str) -> dict[str, dt.datetime]:
     }
 
 
-def period_get_or_default(period: str) -> Period:
-    """The calendar row of ``period``, created from the defaults when missing."""
+def period_get_or_create(period: str) -> Period:
+    """The calendar row of ``period``, created (a write) from the defaults when missing; reads
+    use ``period_or_default``, which never creates."""
     found = Period.objects.filter(period=period).first()
     if found:
         return found
@@ -328,4 +329,4 @@ def period_to_control() -> Period:
         .order_by("period")
         .first()
     )
-    return waiting or period_get_or_default(current)
+    return waiting or period_get_or_create(current)

@@ -41,7 +41,7 @@ from .models import (
     TppDeduction,
 )
 from .rules import indonesian_month
-from .selectors import period_get_or_default, periods_open_for_appeal
+from .selectors import period_get_or_create, periods_open_for_appeal
 
 MSG_PERIOD_LOCKED = _(
     "Period %(period)s is locked: its results are final and nothing in it can change any more "
@@ -175,7 +175,7 @@ def _locked_error(period: str) -> PeriodLockedError:
 
 def assert_purchase_changeable(*, purchase, action: str) -> None:
     period = purchase.period or period_of(purchase.purchased_at)
-    p = period_get_or_default(period)
+    p = period_get_or_create(period)
     if p.status == PeriodStatus.LOCKED:
         raise _locked_error(period)
     # the submitting action is the workflow's (ADR 0125), whatever its code
@@ -478,7 +478,7 @@ def compute_period(
     _require_admin(actor)
     if simulate:
         return simulate_period(period=period, actor=actor, progress=progress)
-    period_get_or_default(period)
+    period_get_or_create(period)
     p = Period.objects.select_for_update().get(period=period)
     if p.status == PeriodStatus.LOCKED:
         raise _locked_error(period)
@@ -496,7 +496,7 @@ def simulate_period(*, period: str, actor=None, progress=None) -> dict:
 
     validate_period(period)
     _require_admin(actor)
-    p = period_get_or_default(period)
+    p = period_get_or_create(period)
     if p.status == PeriodStatus.LOCKED:
         raise _locked_error(period)
     if progress:
@@ -524,7 +524,7 @@ def lock_period(*, period: str, actor=None, progress=None) -> dict:
     Running it on a locked period changes nothing (so a crashed job can be re-run)."""
     validate_period(period)
     _require_admin(actor)
-    period_get_or_default(period)
+    period_get_or_create(period)
     p = Period.objects.select_for_update().get(period=period)
     if p.status == PeriodStatus.LOCKED:
         return {"period": period, "already_locked": True, "finalised": 0}
@@ -819,7 +819,7 @@ def appeal_create(*, employee, period: str, reason: str, evidence=None, actor) -
         raise DomainError(MSG_REASON_REQUIRED, field="reason")
     if len(reason) < APPEAL_REASON_MIN_LENGTH:
         raise DomainError(MSG_APPEAL_REASON_SHORT, field="reason", code="reason_too_short")
-    period_get_or_default(period)
+    period_get_or_create(period)
     if not periods_open_for_appeal().filter(period=period).exists():
         raise DomainError(MSG_APPEAL_WINDOW % {"period": period}, code="appeal_window_closed")
     if Appeal.objects.filter(
@@ -1053,7 +1053,7 @@ def appeal_decide(
     note = (note or "").strip()
     if not note:
         raise DomainError(MSG_APPEAL_NOTE_REQUIRED, field="note")
-    p = period_get_or_default(a.period)
+    p = period_get_or_create(a.period)
     before = _live_result(a, p)
     after, outcome = before, {}
     if accept:

@@ -11,7 +11,7 @@ from . import services
 from .jobs import run_job
 from .models import PeriodStatus
 from .reminders import due_reminders, send_reminders
-from .selectors import period_get_or_default
+from .selectors import period_get_or_create
 
 JOB_COMPUTE = "compute_period"
 JOB_LOCK = "lock_period"
@@ -93,7 +93,7 @@ def close_due_periods() -> list[dict]:
     now = timezone.now()
     done = []
     for period in sorted(_recent_periods()):
-        p = period_get_or_default(period)
+        p = period_get_or_create(period)
         if p.status == PeriodStatus.OPEN and now >= p.verification_close and now < p.appeal_close:
             done.append(compute_period_task(period))
         if p.status != PeriodStatus.LOCKED and now >= p.appeal_close:

@@ -59,12 +59,12 @@ def world(ctx, n=3):
 
 
 def test_default_calendar_is_3rd_7th_12th_next_month_2359_wib(ref):
-    p = selectors.period_get_or_default(f"{YEAR}-12")
+    p = selectors.period_get_or_create(f"{YEAR}-12")
     assert p.submission_close == wib(YEAR + 1, 1, 3, 23, 59)
     assert p.verification_close == wib(YEAR + 1, 1, 7, 23, 59)
     assert p.appeal_close == wib(YEAR + 1, 1, 12, 23, 59)
     assert p.status == "open"
-    assert selectors.period_get_or_default(f"{YEAR}-12").pk == p.pk
+    assert selectors.period_get_or_create(f"{YEAR}-12").pk == p.pk
 
 
 def test_close_twice_gives_identical_rows(ctx):
@@ -182,7 +182,7 @@ def _add_employees(ctx, n):
 
 
 def test_close_query_count_does_not_depend_on_employee_count(ctx, django_assert_max_num_queries):
-    selectors.period_get_or_default(PERIOD)
+    selectors.period_get_or_create(PERIOD)
     _add_employees(ctx, 10)
     with django_assert_max_num_queries(21) as small:
         assert clock.compute_period(period=PERIOD)["employees"] == 10

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ebakul.compliance import engine
 from ebakul.compliance.models import MonthlyCompliance, TppDeduction
-from ebakul.compliance.selectors import period_get_or_default
+from ebakul.compliance.selectors import period_get_or_create
 from ebakul.merchants.models import MerchantVerificationSpan
 from ebakul.merchants.selectors import verified_at_q
 from ebakul.purchases.models import Purchase
@@ -93,7 +93,7 @@ def test_merchant_check_equals_the_per_purchase_exists(ctx):
     # the fast path must not assume it lies inside the month.
     odd = ctx.buy(employees["whole"], 500, at=wib(YEAR, 1, 5), merchant=merchants["ended before"])
     Purchase.objects.filter(pk=odd.pk).update(purchased_at=wib(YEAR - 1, 6, 1))
-    period = period_get_or_default(PERIOD)
+    period = period_get_or_create(PERIOD)
 
     spend = {e: vp for e, vp in engine.spend(period).items() if vp != (0, 0)}
 
@@ -235,5 +235,5 @@ def test_single_employee_spend_uses_the_same_query(ctx):
     ctx.buy(e, 30_000, status="submitted")
     other = ctx.employee()
     ctx.buy(other, 99_000)
-    period = period_get_or_default(PERIOD)
+    period = period_get_or_create(PERIOD)
     assert engine.spend(period, [e.pk]) == {e.pk: (120_000, 30_000)}

@@ -103,7 +103,7 @@ def test_lock_uses_facts_changed_after_the_compute(
     ctx, world, admin_user, verifier, django_capture_on_commit_callbacks
 ):
     late, on_leave, steady, pending = world
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     clock.compute_period(period=PERIOD, actor=admin_user)
     computed = {r.employee_id: r for r in MonthlyCompliance.objects.filter(period=PERIOD)}
     assert computed[late.pk].deduction_amount == 500_000 - 92_500

@@ -55,7 +55,7 @@ def snapshot():
 
 
 def test_compute_and_lock_before_the_verification_close_are_refused(short_employee, admin_user):
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     assert timezone.now() < p.verification_close
     before = snapshot()
     for service in (services.compute_period, services.lock_period):
@@ -97,7 +97,7 @@ def test_a_simulation_needs_an_administrator(short_employee, verifier):
 
 
 def test_control_page_renders_in_indonesian_with_calendar_and_preview(desk, short_employee):
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     response = desk.get(control_url(p))
     assert response.status_code == 200
     html = response.content.decode()
@@ -119,7 +119,7 @@ def test_control_page_renders_in_indonesian_with_calendar_and_preview(desk, shor
 
 @pytest.mark.parametrize("who", ["operator_user", "verifier"])
 def test_control_page_is_for_administrators_only(client, short_employee, who, request):
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     user = request.getfixturevalue(who)
     client.force_login(user)
     before = snapshot()
@@ -137,7 +137,7 @@ def test_control_page_is_for_administrators_only(client, short_employee, who, re
 
 
 def test_post_without_confirmation_changes_nothing(desk, short_employee, admin_user):
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     before = snapshot()
     with clock.after_verification_close(PERIOD):
         desk.force_login(admin_user)
@@ -155,7 +155,7 @@ def test_post_without_confirmation_changes_nothing(desk, short_employee, admin_u
 
 
 def test_confirmed_steps_run_and_report_in_plain_indonesian(desk, short_employee, admin_user):
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     # Before the close: a compute forced by a crafted POST is refused by the service.
     response = desk.post(control_url(p), {"step": "compute", "confirm_period": PERIOD}, follow=True)
     html = response.content.decode()
@@ -202,7 +202,7 @@ def test_progress_endpoint_reports_a_running_step(desk, short_employee, admin_us
 
     from ebakul.compliance.tasks import progress_key
 
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     url = reverse("admin:compliance_period_control_progress", args=[p.pk])
     assert desk.get(url).json() == {"running": False}
     JobRun.objects.create(
@@ -220,14 +220,14 @@ def test_progress_endpoint_reports_a_running_step(desk, short_employee, admin_us
 def test_sidebar_entry_opens_the_period_waiting_for_action(desk, ref):
     from ebakul.core.periods import current_period, previous_period
 
-    waiting = selectors.period_get_or_default(previous_period(current_period()))
+    waiting = selectors.period_get_or_create(previous_period(current_period()))
     response = desk.get(reverse("admin:compliance_period_control_current"))
     assert response.status_code == 302 and response.url == control_url(waiting)
     assert "Kendali periode" in desk.get(reverse("admin:index")).content.decode()
 
 
 def test_the_bulk_actions_are_gone(desk, ref, admin_user):
-    p = selectors.period_get_or_default(PERIOD)
+    p = selectors.period_get_or_create(PERIOD)
     url = reverse("admin:compliance_period_changelist")
     html = desk.get(url).content.decode()
     assert "compute_action" not in html and "lock_action" not in html

@@ -2,6 +2,7 @@
 fits the screen without horizontal scrolling and has no serious or critical axe-core
 violation; a refused purchase form keeps its photo; the QRIS reference shows only for QRIS."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -43,7 +44,13 @@ AXE_RUN_JS = """async () => {
 def check_page(page, url: str, problems: list, label: str):
     response = page.goto(url)
     assert response is not None and response.status == 200, (url, response and response.status)
+    check_current(page, problems, label)
+
+
+def check_current(page, problems: list, label: str):
+    """The page the browser shows now (e.g. after a form was sent): no overflow, no axe finding."""
     page.wait_for_load_state()
+    url = page.url
     size = page.evaluate(OVERFLOW_JS)
     if size["scroll"] > size["width"]:
         problems.append(f"{label} {url}: {size['scroll']}px > {size['width']}px {size['wide']}")
@@ -54,8 +61,6 @@ def check_page(page, url: str, problems: list, label: str):
 
 
 def _world():
-    import datetime as dt
-
     from django.utils import timezone
 
     from ebakul.accounts import roles
@@ -94,7 +99,54 @@ def _world():
         deduction_amount=125_000,
         computed_at=timezone.now(),
     )
+    # Last month is computed and its appeal window open: the appeal page and flow are walked.
+    from ebakul.compliance.models import Period, PeriodStatus
+    from ebakul.compliance.selectors import period_get_or_create
+
+    period_get_or_create(last)
+    Period.objects.filter(period=last).update(
+        status=PeriodStatus.COMPUTED, appeal_close=timezone.now() + dt.timedelta(days=5)
+    )
     return employee, shop, draft, sent
+
+
+def _rejected(employee, shop):
+    """A rejected purchase with its reason: its page offers the request to review it again."""
+    from django.utils import timezone
+
+    from tests.factories import PurchaseFactory
+
+    return PurchaseFactory(
+        employee=employee,
+        merchant=shop,
+        status="rejected",
+        decision_reason="Foto nota tidak terbaca",
+        purchased_at=timezone.now() - dt.timedelta(hours=2),
+        amount=40_000,
+    )
+
+
+def _statement_check_url(employee) -> str:
+    from ebakul.core.periods import current_period, previous_period
+    from ebakul.reports.selectors.compliance import statement_for
+    from ebakul.reports.verification import statement_token
+
+    statement = statement_for(employee=employee, period=previous_period(current_period()))
+    return reverse("reports:statement_check", args=[statement_token(statement)])
+
+
+def _walk_the_appeal_flow(page, problems: list, label: str):
+    """The appeal form refused (a reason too short), then sent; the home page then shows it."""
+    check_page(page, reverse("portal:appeal"), problems, label)
+    page.fill("textarea[name=reason]", "Terlalu pendek")
+    page.click("form.card button[type=submit]")
+    expect(page.locator("textarea[name=reason]")).to_have_attribute("aria-invalid", "true")
+    check_current(page, problems, label)
+    page.fill("textarea[name=reason]", "Nota Rp125.000 di Warung Pecel belum diverifikasi")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(reverse("portal:employee_home")) + "$"))
+    expect(page.locator("#appeal-state")).to_have_attribute("data-state", "pending")
+    check_current(page, problems, label)
 
 
 @pytest.mark.parametrize("viewport", [SMALL, PHONE_390], ids=["360x740", "390x844"])
@@ -119,9 +171,16 @@ def test_every_portal_page_fits_and_passes_axe(ref, open_page, viewport):
         reverse("portal:purchase_edit", args=[draft.pk]),
         reverse("portal:notifications"),
         reverse("portal:password_change"),
+        reverse("portal:purchase_detail", args=[_rejected(employee, shop).pk]),  # tinjau ulang
     ]:
         check_page(page, url, problems, label)
     shot(page, f"portal-field-employee-home-{label}")
+    _walk_the_appeal_flow(page, problems, label)
+    shot(page, f"portal-field-appeal-sent-{label}")
+
+    # The statement's verification page, opened from its QR without a login.
+    page = open_page(viewport)
+    check_page(page, _statement_check_url(employee), problems, label)
 
     page = open_page(viewport)
     login(page, "penjual1", PASSWORD)

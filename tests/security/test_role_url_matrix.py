@@ -422,7 +422,7 @@ def _build_world() -> World:
         SpendingRule,
         TppDeduction,
     )
-    from ebakul.compliance.selectors import period_get_or_default
+    from ebakul.compliance.selectors import period_get_or_create
     from ebakul.core.models import DocumentSequence, Notification
     from ebakul.employees.models import EmployeeClass, UnitOperator, WorkUnit
     from ebakul.merchants.models import ChainDenyEntry, Kecamatan, MerchantCategory
@@ -560,7 +560,7 @@ def _build_world() -> World:
         "purchases.purchase": purchase,
         "compliance.spendingrule": rule,
         "compliance.period": Period.objects.filter(period=period).first()
-        or period_get_or_default(period),
+        or period_get_or_create(period),
         "compliance.exemption": Exemption.objects.create(
             employee=other,
             start_date=dt.date(2026, 1, 1),

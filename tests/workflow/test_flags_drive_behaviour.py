@@ -221,12 +221,12 @@ def test_the_close_and_the_reports_count_the_states_the_workflow_marks(edited, a
 
 
 def test_the_spend_pass_stays_one_query(edited):
-    from ebakul.compliance.selectors import period_get_or_default
+    from ebakul.compliance.selectors import period_get_or_create
 
     ctx = Ctx()
     for _ in range(3):
         ctx.buy(ctx.employee(), 10_000, status=CLARIFY)
-    period = period_get_or_default(PERIOD)
+    period = period_get_or_create(PERIOD)
     with CaptureQueriesContext(connection) as queries:
         result = engine.spend(period)
     assert len(queries) == 1
@@ -235,7 +235,7 @@ def test_the_spend_pass_stays_one_query(edited):
 
 
 def test_the_submission_deadline_guards_the_workflows_submit_action(edited, employee_user):
-    from ebakul.compliance.selectors import period_get_or_default
+    from ebakul.compliance.selectors import period_get_or_create
     from ebakul.core.errors import DomainError
     from ebakul.workflow.services import apply_action
 
@@ -247,7 +247,7 @@ def test_the_submission_deadline_guards_the_workflows_submit_action(edited, empl
         receipt=receipt_upload(seed=next(_seeds)),
         actor=employee_user,
     )
-    close = period_get_or_default(purchase.period).submission_close
+    close = period_get_or_create(purchase.period).submission_close
     late = close + dt.timedelta(minutes=1)
     with clock.travel(late, tick=False), pytest.raises(DomainError) as refused:
         apply_action(document=purchase, action="kirim", actor=employee_user)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from ebakul.compliance.models import PeriodStatus
-from ebakul.compliance.selectors import period_get_or_default
+from ebakul.compliance.selectors import period_get_or_create
 from ebakul.core.errors import PeriodLockedError
 from ebakul.purchases.workflow import PERIOD_GUARD
 from ebakul.workflow import documents, registry
@@ -56,7 +56,7 @@ def test_without_the_period_guard_no_purchase_moves(world, monkeypatch):
 
 def test_the_guard_survives_a_broken_compliance_import(world, monkeypatch):
     purchase = world.purchase(status="merchant_confirmed")
-    period = period_get_or_default(purchase.period)
+    period = period_get_or_create(purchase.period)
     period.status = PeriodStatus.LOCKED
     period.save(update_fields=["status"])
     # From here on, importing the compliance services raises ImportError.
