@@ -51,16 +51,14 @@ def log(msg):
 def build(fresh: bool) -> None:
     from django.contrib.auth.models import Group
 
+    from bench.world import make_employees, make_merchants
     from ebakul.accounts import roles
     from ebakul.accounts.models import User
     from ebakul.compliance import services as compliance_services
-    from ebakul.core.identifiers import make_nib, make_nik, make_nip
     from ebakul.core.periods import WIB, current_period, period_bounds, previous_period
     from ebakul.core.reference import run_all
-    from ebakul.employees.models import Employee, EmployeeClass, UnitOperator, WorkUnit
+    from ebakul.employees.models import Employee, UnitOperator, WorkUnit
     from ebakul.merchants.models import (
-        Kecamatan,
-        MerchantCategory,
         MerchantVerificationSpan,
         UmkmMerchant,
     )
@@ -87,48 +85,8 @@ def build(fresh: bool) -> None:
     User.objects.filter(username__startswith="bench-").delete()
 
     rnd = random.Random(7)
-    units = list(WorkUnit.objects.all())
-    classes = list(EmployeeClass.objects.filter(number__lte=15))
-    kecamatan = list(Kecamatan.objects.all())
-    categories = list(MerchantCategory.objects.all())
-    Employee.objects.bulk_create(
-        [
-            Employee(
-                nip=make_nip(i),
-                name=f"Pegawai {i}",
-                employee_type="PNS",
-                employee_class=rnd.choice(classes),
-                work_unit=units[i % len(units)],
-                active=True,
-            )
-            for i in range(1, N_EMPLOYEES + 1)
-        ],
-        batch_size=2000,
-    )
-    year_ago = dt.datetime.now(tz=WIB) - dt.timedelta(days=400)
-    UmkmMerchant.objects.bulk_create(
-        [
-            UmkmMerchant(
-                document_number=f"EBK-UMKM-B-{i:05d}",
-                business_name=f"Usaha {i}",
-                owner_name=f"Pemilik {i}",
-                owner_nik=make_nik(i),
-                nib=make_nib(i),
-                category=rnd.choice(categories),
-                kecamatan=rnd.choice(kecamatan),
-                village="Desa",
-                address="Jl. Contoh",
-                status="verified",
-            )
-            for i in range(1, N_MERCHANTS + 1)
-        ],
-        batch_size=2000,
-    )
-    merchants = list(UmkmMerchant.objects.values_list("id", "category_id"))
-    MerchantVerificationSpan.objects.bulk_create(
-        [MerchantVerificationSpan(merchant_id=m, verified_from=year_ago) for m, _c in merchants]
-    )
-    employee_ids = list(Employee.objects.values_list("id", flat=True))
+    employee_ids = make_employees(rnd, N_EMPLOYEES)
+    merchants = make_merchants(rnd, N_MERCHANTS, prefix="EBK-UMKM-B-")
     now_p = current_period()
     periods = [previous_period(previous_period(now_p)), previous_period(now_p), now_p]
     now = dt.datetime.now(tz=WIB)
@@ -165,7 +123,7 @@ def build(fresh: bool) -> None:
     # existed before the month ended, and purchases as submitted when created.
     from django.db.models import F
 
-    Employee.objects.update(created_at=year_ago)
+    Employee.objects.update(created_at=dt.datetime.now(tz=WIB) - dt.timedelta(days=400))
     Purchase.objects.update(created_at=F("purchased_at") + dt.timedelta(hours=1))
     log(f"  employees, merchants, purchases: {time.perf_counter() - t0:.1f}s")
 

@@ -483,6 +483,18 @@ class TransitionInlineFormSet(BaseInlineFormSet):
             raise ValidationError(found)
 
 
+# One switch per line: side by side, a switch's help text ran under its neighbour's label and
+# field (issue 13: help text must not overlap fields; tests/e2e/test_editor_and_buttons.py).
+TRANSITION_SWITCHES = (
+    "allow_creator",
+    "is_automatic",
+    "enabled",
+    "sets_status_note",
+    "is_submit",
+    ("requires_reason", "reason_kind"),
+)
+
+
 class TransitionInline(StackedInline):
     model = WorkflowTransition
     formset = TransitionInlineFormSet
@@ -493,8 +505,7 @@ class TransitionInline(StackedInline):
         ("from_state", "to_state"),
         "allowed_groups",
         ("owner_rule", "owner_group"),
-        ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
-        ("is_submit", "requires_reason", "reason_kind"),
+        *TRANSITION_SWITCHES,
     )
     filter_horizontal = ("allowed_groups",)
 
@@ -597,8 +608,7 @@ class WorkflowTransitionAdmin(DeskHistoryAdmin):
         ("from_state", "to_state"),
         "allowed_groups",
         ("owner_rule", "owner_group"),
-        ("allow_creator", "is_automatic", "enabled", "sets_status_note"),
-        ("is_submit", "requires_reason", "reason_kind"),
+        *TRANSITION_SWITCHES,
     )
 
     def get_readonly_fields(self, request, obj=None):
