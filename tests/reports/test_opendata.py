@@ -377,3 +377,16 @@ def test_plug_in_sections_render_only_when_provided(client, od, admin_user):
     assert calls == [(od.period, False), (od.period, True)]
     with pytest.raises(ValueError):
         insights.register_insight("anything", provider)
+
+
+def test_links_to_the_desk_report_only_for_those_who_may_open_it(
+    client, admin_user, operator_user, verifier
+):
+    link = 'href="' + reverse("reports:demand") + '"'
+    for user, shown in ((admin_user, True), (verifier, True), (operator_user, False)):
+        client.force_login(user)
+        sidebar = client.get(reverse("admin:index")).content.decode()
+        index = client.get(reverse("reports:index")).content.decode()
+        assert (link in sidebar) is shown, user
+        assert (link in index) is shown, user
+        assert "Potensi usaha baru" in sidebar if shown else True
