@@ -49,30 +49,49 @@ STATUS_LABELS = {
 MAX_AGE = {FINAL: 86_400, PROVISIONAL: 3_600, RUNNING: 600}
 PAGE_MAX_AGE = 300
 
-# What each field of the CSV/JSON means (the page /data/panduan/ and docs/open-data.md).
+# What each field of the CSV/JSON means (the page /data/panduan/ and docs/open-data.md):
+# (name, meaning, ((value, meaning of the value), ...)).
 FIELD_DOCS = (
-    ("period", _("Month, written YYYY-MM (WIB).")),
-    ("status", _("final (period locked), provisional (month over, not locked) or running.")),
+    ("period", _("Month, written YYYY-MM (WIB)."), ()),
     (
-        "level",
-        _(
-            "total (the regency), kecamatan (a kecamatan, all categories), category (a "
-            "category, all kecamatan) or cell (one kecamatan and one category)."
+        "status",
+        _("What the month's figures are."),
+        (
+            ("final", _("the period is locked: the figures will not change")),
+            ("provisional", _("the month is over, the period is not locked yet")),
+            ("running", _("running month: the figures still grow")),
         ),
     ),
-    ("kecamatan", _("Kecamatan of the business (empty on total and category rows).")),
-    ("kecamatan_code", _("Official code of the kecamatan, when recorded.")),
-    ("category", _("Category of the purchase (empty on total and kecamatan rows).")),
-    ("category_code", _("Code of the category.")),
-    ("spend", _("Verified spend in whole rupiah (integer, no separators).")),
-    ("purchases", _("Number of verified purchases.")),
-    ("merchants", _("Number of different businesses with a verified purchase.")),
-    ("employees", _("Number of different employees with a verified purchase.")),
+    (
+        "level",
+        _("What the record covers."),
+        (
+            ("total", _("the whole regency")),
+            ("kecamatan", _("one kecamatan, all categories")),
+            ("category", _("one category, all kecamatan")),
+            ("cell", _("one kecamatan and one category")),
+        ),
+    ),
+    ("kecamatan", _("Kecamatan of the business (empty on total and category rows)."), ()),
+    ("kecamatan_code", _("Official code of the kecamatan, when recorded."), ()),
+    ("category", _("Category of the purchase (empty on total and kecamatan rows)."), ()),
+    ("category_code", _("Code of the category."), ()),
+    ("spend", _("Verified spend in whole rupiah (integer, no separators)."), ()),
+    ("purchases", _("Number of verified purchases."), ()),
+    ("merchants", _("Number of different businesses with a verified purchase."), ()),
+    ("employees", _("Number of different employees with a verified purchase."), ()),
     (
         "suppressed",
-        _(
-            "true when the figures are hidden: they rest on fewer than 5 employees or 5 "
-            "businesses, or they would let a hidden figure be computed from a total."
+        _("Whether the figures of the record are hidden (then empty in CSV and null in JSON)."),
+        (
+            (
+                "true",
+                _(
+                    "hidden: they rest on fewer than 5 employees or 5 businesses, or they "
+                    "would let a hidden figure be computed from a total"
+                ),
+            ),
+            ("false", _("shown")),
         ),
     ),
 )
@@ -317,6 +336,9 @@ def demand_desk(request):
             "outflow": outflow,
             "growth": _growth_rows(data.growth),
             "sections": _sections(period, public=False),
+            # Labels with "%" come from Python: the translate tag would look up "%%".
+            "share_label": _("Share (%)"),
+            "change_pct_label": _("Change (%)"),
             "public_url": reverse("opendata:demand", args=[period]) if month_status(period) else "",
         },
     )

@@ -59,7 +59,8 @@ class Entry:
         return self.row is TOTAL or self.col is TOTAL
 
     def too_small(self, minimum: int = MIN_CONTRIBUTORS) -> bool:
-        return self.employees < minimum or self.merchants < minimum
+        # A zero (a month with no purchase at all) rests on nobody: it is shown.
+        return self.purchases > 0 and (self.employees < minimum or self.merchants < minimum)
 
 
 def _nodes(key: tuple) -> tuple[tuple, tuple]:

@@ -162,7 +162,7 @@ def test_csv_uses_documented_field_names_and_raw_values(client, od):
     page = client.get(reverse("opendata:fields")).content.decode()
     for name in FIELDS:
         assert f"`{name}`" in doc, name
-        assert f"<dt>{name}</dt>" in page, name
+        assert f"<dt><code>{name}</code></dt>" in page, name
 
 
 def test_json_has_nulls_for_hidden_figures(client, od):

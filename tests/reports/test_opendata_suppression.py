@@ -187,3 +187,8 @@ def test_random_tables_never_let_a_hidden_figure_be_computed():
 def test_nothing_small_hides_nothing():
     entries = suppress(table({("A", "x"): BIG, ("A", "y"): BIG, ("B", "x"): BIG}))
     assert hidden_keys(entries) == set()
+
+
+def test_an_empty_month_shows_zero_rather_than_hiding_it():
+    entries = {(TOTAL, TOTAL): Entry(TOTAL, TOTAL, spend=0, purchases=0, employees=0, merchants=0)}
+    assert hidden_keys(suppress(entries)) == set()
