@@ -390,3 +390,16 @@ def test_links_to_the_desk_report_only_for_those_who_may_open_it(
         assert (link in sidebar) is shown, user
         assert (link in index) is shown, user
         assert "Potensi usaha baru" in sidebar if shown else True
+
+
+def test_page_in_english_on_request(client, od):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("opendata:month", args=[od.period])).content.decode()
+    assert "Programme impact" in html and "Download CSV" in html
+    with translation.override("en"):
+        assert period_label(od.period) in html  # e.g. "October 2026"
+    # The files do not depend on the reader's language.
+    csv_text = client.get(reverse("opendata:month_csv", args=[od.period])).content.decode()
+    assert csv_text.splitlines()[0] == ",".join(FIELDS)
