@@ -264,7 +264,7 @@ def _growth_rows(rows: list[dict]) -> list[dict]:
 @require_GET
 def demand(request, period: str):
     status = _period_or_404(period)
-    data = public_demand(period)
+    data = public_demand(period, status=status)
     cells = [
         {
             **c,

@@ -207,14 +207,15 @@ class PublicDemand:
     growth: list[dict]
 
 
-def public_demand(period: str) -> PublicDemand:
+def public_demand(period: str, status: str | None = None) -> PublicDemand:
     """The public summary: the open-data cells of ``period`` that are shown, with the verified
     merchants of that category in that kecamatan, highest spend per merchant first; and the
     categories whose shown totals grew most against the previous month (both months shown).
-    Eleven queries (two open-data months, the supply)."""
+    Fifteen queries (the status, two open-data months, the supply); fourteen when the caller
+    passes ``status``."""
     validate_period(period)
     prev = previous_period(period)
-    status = month_status(period) or ""
+    status = status or month_status(period) or ""
     now_month = open_month(period, status=status)
     prev_month = open_month(prev)
     supply = _supply()

@@ -3,8 +3,9 @@ category, for anybody, with small cells suppressed. Public: no user, no row scop
 personal field ever leaves SQL (the queries select names of kecamatan and categories and counts,
 nothing of an employee or a merchant).
 
-One month costs five queries: the cells, the kecamatan totals, the category totals, the grand
-total (distinct counts do not add up, so each margin is its own GROUP BY) and the period's status.
+One month costs seven queries: the cells, the kecamatan totals, the category totals, the grand
+total (distinct counts do not add up, so each margin is its own GROUP BY, by ids only), the
+names of the kecamatan and of the categories, and the period's status.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from django.db.models import Count, Min, Sum
 
 from ebakul.compliance.models import Period, PeriodStatus
 from ebakul.core.periods import current_period, next_period, validate_period
+from ebakul.merchants.models import Kecamatan, MerchantCategory
 from ebakul.purchases.models import Purchase
 
 from ..suppression import TOTAL, Entry, suppress
@@ -106,8 +108,22 @@ def _entry(row, col, g) -> Entry:
     )
 
 
-KEC = ("merchant__kecamatan_id", "merchant__kecamatan__name", "merchant__kecamatan__code")
-CAT = ("category_id", "category__name", "category__code")
+KEC = "merchant__kecamatan_id"
+CAT = "category_id"
+
+
+def _names() -> tuple[dict, dict]:
+    """{id: (name, code)} of every kecamatan and every category: two small reference tables,
+    read apart so that the aggregates group by ids only (half the time of grouping by names)."""
+    kecamatan = {
+        k["id"]: (k["name"], k["code"]) for k in Kecamatan.objects.values("id", "name", "code")
+    }
+    categories = {
+        c["id"]: (c["name"], c["code"])
+        for c in MerchantCategory.objects.values("id", "name", "code")
+    }
+    kecamatan[TOTAL] = categories[TOTAL] = ("", "")
+    return kecamatan, categories
 
 
 def open_month(period: str, status: str | None = None) -> OpenMonth:
@@ -117,17 +133,13 @@ def open_month(period: str, status: str | None = None) -> OpenMonth:
     if status is None:
         status = month_status(period)
     qs = Purchase.objects.filter(verified_q(), period=period).order_by()
-    names: dict = {TOTAL: ("", "")}
-    cat_names: dict = {TOTAL: ("", "")}
     entries: dict = {}
-    for g in _figures(qs.values(*KEC, *CAT)):
-        names[g[KEC[0]]] = (g[KEC[1]], g[KEC[2]])
-        cat_names[g[CAT[0]]] = (g[CAT[1]], g[CAT[2]])
-        entries[(g[KEC[0]], g[CAT[0]])] = _entry(g[KEC[0]], g[CAT[0]], g)
-    for g in _figures(qs.values(KEC[0])):
-        entries[(g[KEC[0]], TOTAL)] = _entry(g[KEC[0]], TOTAL, g)
-    for g in _figures(qs.values(CAT[0])):
-        entries[(TOTAL, g[CAT[0]])] = _entry(TOTAL, g[CAT[0]], g)
+    for g in _figures(qs.values(KEC, CAT)):
+        entries[(g[KEC], g[CAT])] = _entry(g[KEC], g[CAT], g)
+    for g in _figures(qs.values(KEC)):
+        entries[(g[KEC], TOTAL)] = _entry(g[KEC], TOTAL, g)
+    for g in _figures(qs.values(CAT)):
+        entries[(TOTAL, g[CAT])] = _entry(TOTAL, g[CAT], g)
     grand = qs.aggregate(
         spend=Sum("amount"),
         purchases=Count("id"),
@@ -135,6 +147,7 @@ def open_month(period: str, status: str | None = None) -> OpenMonth:
         merchants=Count("merchant_id", distinct=True),
     )
     entries[(TOTAL, TOTAL)] = _entry(TOTAL, TOTAL, grand)
+    names, cat_names = _names()
     suppress(entries)
 
     def record(e: Entry) -> dict:
