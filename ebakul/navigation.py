@@ -6,11 +6,15 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
-from ebakul.reports.access import can_read_reports
+from ebakul.reports.access import can_read_demand_insights, can_read_reports
 
 
 def _can_read_reports(request) -> bool:
     return can_read_reports(request.user)
+
+
+def _can_read_demand_insights(request) -> bool:
+    return can_read_demand_insights(request.user)
 
 
 def _can_work_queues(request) -> bool:
@@ -83,6 +87,12 @@ SIDEBAR = {
                 _report("deduction-register", _("Deduction register"), "receipt_long"),
                 _report("consumption-map", _("Consumption map"), "map"),
                 _report("merchants", _("Merchants"), "storefront"),
+                {
+                    "title": _("New business potential"),
+                    "icon": "lightbulb",
+                    "link": reverse_lazy("reports:demand"),
+                    "permission": "ebakul.navigation._can_read_demand_insights",
+                },
             ],
         },
     ],

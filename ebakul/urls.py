@@ -8,6 +8,8 @@ urlpatterns = [
     path("desk/", admin.site.urls),
     path("api/v1/", include("ebakul.api.urls")),
     path("reports/", include("ebakul.reports.urls")),
+    # Open data: public, no login (docs/open-data.md).
+    path("data/", include("ebakul.reports.opendata_urls")),
     path("", include("ebakul.portal.urls")),
 ]
 # Under /api/ these answer with problem+json; elsewhere they defer to Django's defaults.

@@ -21,3 +21,21 @@ def can_read_reports(user) -> bool:
 def assert_can_read_reports(user) -> None:
     if not can_read_reports(user):
         raise PermissionDeniedError(MSG_REPORTS_FORBIDDEN)
+
+
+MSG_INSIGHTS_FORBIDDEN = _(
+    "The new business potential report is available to administrators and verifiers."
+)
+
+
+def can_read_demand_insights(user) -> bool:
+    """ "Potensi usaha baru" is regency-wide (every kecamatan, every merchant category): for
+    administrators and the verifiers of the UMKM office, not for OPD operators (docs/adr/0411)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return roles.is_admin_or_verifier(user)
+
+
+def assert_can_read_demand_insights(user) -> None:
+    if not can_read_demand_insights(user):
+        raise PermissionDeniedError(MSG_INSIGHTS_FORBIDDEN)

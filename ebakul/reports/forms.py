@@ -141,3 +141,22 @@ class EmployeeStatusForm(ComplianceForm):
 
 class DeductionRegisterForm(ComplianceForm):
     pass
+
+
+class DemandInsightsForm(forms.Form):
+    """The month of "Potensi usaha baru"; empty means the last month that is over."""
+
+    period = PeriodField(label=_("Month"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].widget.attrs.setdefault(
+            "class",
+            "border border-base-200 rounded-default px-3 py-2 bg-white shadow-xs "
+            "dark:bg-base-900 dark:border-base-700",
+        )
+
+    def chosen_period(self) -> str:
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("period"):
+            return self.cleaned_data["period"]
+        return previous_period(current_period())

@@ -22,7 +22,7 @@ from ebakul.core.periods import current_period, period_label, validate_period
 
 from . import exports
 from . import selectors as rs
-from .access import can_read_reports
+from .access import can_read_demand_insights, can_read_reports
 from .definitions import REPORTS, REPORTS_BY_SLUG
 from .formatting import css_class, display, display_row
 from .pdf import statement_pdf
@@ -89,7 +89,12 @@ def index(request):
     return render(
         request,
         "reports/index.html",
-        _context(request, title=_("Reports"), reports=REPORTS),
+        _context(
+            request,
+            title=_("Reports"),
+            reports=REPORTS,
+            demand_url=reverse("reports:demand") if can_read_demand_insights(request.user) else "",
+        ),
     )
 
 

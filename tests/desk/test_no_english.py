@@ -24,7 +24,14 @@ from tests.security.test_role_url_matrix import (
 
 # Pages that are not an Indonesian screen of eBakul: the API's own documentation (for the
 # e-TPP developers, generated from the OpenAPI schema) and machine-readable answers.
-NOT_SCREENS = ("api/v1/", "desk/jsi18n/", "i18n/setlang/")
+NOT_SCREENS = (
+    "api/v1/",
+    "desk/jsi18n/",
+    "i18n/setlang/",
+    # Open-data files: documented English field names for programs (ADR 0410).
+    "data/<str:period>.csv",
+    "data/<str:period>.json",
+)
 
 # Configuration pages whose data IS the codes (the workflow editor: a state's code is a field
 # the administrator edits) may show codes, never English words.

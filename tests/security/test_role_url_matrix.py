@@ -255,6 +255,20 @@ REPORTS = {
     # The page the statement's QR opens (ADR 0151): public, for a genuine token of ANOTHER
     # employee; only the figures and the NIP masked (tests/reports/test_statement_check.py).
     "reports/cek/<str:token>/": lambda r: OK,
+    # "Potensi usaha baru" (ADR 0411): administrators and verifiers; OPD operators refused.
+    "reports/potensi-usaha/": lambda r: {
+        ANON: LOGIN,
+        EMP: FORBIDDEN,
+        MER: FORBIDDEN,
+        OPR: FORBIDDEN,
+    }.get(r, OK),
+    # Open data (docs/open-data.md, ADR 0410): public, the same for everyone (a past month).
+    "data/": lambda r: OK,
+    "data/panduan/": lambda r: OK,
+    "data/<str:period>.csv": lambda r: OK,
+    "data/<str:period>.json": lambda r: OK,
+    "data/<str:period>/": lambda r: OK,
+    "data/<str:period>/potensi-usaha/": lambda r: OK,
 }
 
 # --- Portal ---------------------------------------------------------------------------------------
