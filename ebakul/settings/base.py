@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "ebakul.core",
     "ebakul.accounts",
+    "ebakul.notifications",
     "ebakul.merchants",
     "ebakul.employees",
     "ebakul.purchases",
@@ -207,6 +208,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Channels of the outbox (ebakul/notifications, docs/notifications.md): dotted paths of Channel
+# classes; a WhatsApp or SMS gateway is added here, comma separated, once it exists.
+EBAKUL_NOTIFICATION_CHANNELS = [
+    c.strip()
+    for c in os.environ.get(
+        "EBAKUL_NOTIFICATION_CHANNELS", "ebakul.notifications.channels.EmailChannel"
+    ).split(",")
+    if c.strip()
+]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
