@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ebakul.integrity",
     "ebakul.compliance",
     "ebakul.reports",
+    "ebakul.monitoring",
     "ebakul.portal",
     "ebakul.api",
     # The demo data set: the top layer, imports everything (docs/adr/0122).
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (ADR 0301).
+    "ebakul.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ebakul.core.csp.AreaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -387,9 +390,25 @@ AXES_ENABLE_ADMIN = False  # the desk has its own page (accounts.LoginLockout)
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data, no use yet)
 AXES_VERBOSE = False  # our own line on ebakul.security says what matters (lockout.log_lockout)
 
+# Logs (ADR 0301): one JSON object per line with the request id (EBAKUL_LOG_FORMAT=json, the
+# production default) or readable text; both to stderr, where systemd's journal keeps them.
+# Loggers that matter: ebakul.security (lockouts), ebakul.api.auth (refused API keys),
+# ebakul.jobs (scheduled jobs), ebakul.compliance.lock (period locks), ebakul.notifications.
+LOG_FORMAT = os.environ.get("EBAKUL_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ebakul.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ebakul.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("EBAKUL_LOG_LEVEL", "INFO")},
 }

@@ -346,6 +346,10 @@ API = {
 
 # --- Other ---------------------------------------------------------------------------------------
 OTHER = {
+    # For the load balancer (ADR 0301): everyone, no login; metrics closed without a token or an
+    # allowed address (none in the tests), whatever the role.
+    "healthz/": lambda r: OK,
+    "metrics": lambda r: NOTFOUND,
     # Language switch: POST only in use; a GET redirects back.
     "i18n/setlang/": lambda r: frozenset({REDIRECT, METHOD, OK}),
 }
