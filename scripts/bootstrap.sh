@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 
 # mysqlclient is built from source (PyPI has no Linux wheels): it needs a C compiler, the Python
 # headers and the MariaDB client library; venv needs python3-venv on Debian. poppler-utils
-# (pdftotext, pdftoppm) lets the statement PDF tests read and render what they built.
+# (pdftotext, pdftoppm) lets the statement PDF tests read and render what they built. nginx,
+# logrotate and openssl check the deployment files (tests/deploy; the tests run nginx in a
+# temporary prefix and never start or change the machine's own nginx).
 need_apt=()
-for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils; do
+for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils \
+  nginx-light logrotate openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
