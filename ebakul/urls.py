@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ebakul.monitoring.views import healthz, metrics_view
+
 urlpatterns = [
+    # For the load balancer and Prometheus (ADR 0301); no login, no session.
+    path("healthz/", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The review workbench lives in the desk's address space, before the admin's catch-all.
     path("desk/tinjau/", include("ebakul.workflow.workbench")),

@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 
 # mysqlclient is built from source (PyPI has no Linux wheels): it needs a C compiler, the Python
 # headers and the MariaDB client library; venv needs python3-venv on Debian. poppler-utils
-# (pdftotext, pdftoppm) lets the statement PDF tests read and render what they built.
+# (pdftotext, pdftoppm) lets the statement PDF tests read and render what they built. nginx,
+# logrotate and openssl check the deployment files (tests/deploy; the tests run nginx in a
+# temporary prefix and never start or change the machine's own nginx).
 need_apt=()
-for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils; do
+for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils \
+  nginx-light logrotate openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -21,12 +24,15 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> Creating virtualenv .venv"
   "$PYTHON" -m venv .venv
 fi
+# Development machines install the runtime pins and the development ones (tests, lint, types,
+# browser tests), all checked against their hashes; a server installs only requirements.txt
+# (docs/deploy.md). Both are generated from requirements*.in by scripts/lock-requirements.sh.
 stamp=.venv/.requirements.sha
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "==> Installing Python packages (requirements.txt, pinned)"
+  echo "==> Installing Python packages (requirements.txt + requirements-dev.txt, hashed)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r requirements.txt
+  .venv/bin/python -m pip install -q --require-hashes -r requirements-dev.txt
   echo "$want" > "$stamp"
 fi
 # Translations are compiled from the committed .po files (with the local settings: compiling

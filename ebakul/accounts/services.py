@@ -57,6 +57,7 @@ EBAKUL_APPS = (
     "merchants",
     "purchases",
     "workflow",
+    "notifications",
     "compliance",
     "reports",
     "api",

@@ -1,5 +1,7 @@
 """``Authorization: Api-Key <key>`` authentication, scope permission and per-key throttling."""
 
+import logging
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -22,8 +24,26 @@ MSG_MISSING_SCOPE = _("This API key does not have the scope %(scope)s.")
 DEFAULT_RATE = "1200/min"
 
 
+auth_log = logging.getLogger("ebakul.api.auth")
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     def authenticate(self, request):
+        try:
+            return self._authenticate(request)
+        except exceptions.AuthenticationFailed as exc:
+            # One line per refused key (never the key itself): for fail2ban-style alerts.
+            auth_log.warning(
+                "api authentication failed",
+                extra={
+                    "reason": str(exc.detail),
+                    "ip": request.META.get("REMOTE_ADDR", ""),
+                    "path": request.path,
+                },
+            )
+            raise
+
+    def _authenticate(self, request):
         header = get_authorization_header(request).split()
         if not header:
             return None

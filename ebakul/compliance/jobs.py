@@ -18,6 +18,7 @@ from ebakul.core.errors import ConflictError, DomainError
 from .models import JobRun, JobRunStatus
 
 log = logging.getLogger(__name__)
+job_log = logging.getLogger("ebakul.jobs")  # one line per start and outcome (ADR 0301)
 
 LOCK_TIMEOUT = 2 * 60 * 60  # seconds; longer than any close we measured (see bench/RESULTS.md)
 MSG_JOB_RUNNING = _("Job %(job)s is already running; try again when it has finished.")
@@ -43,6 +44,7 @@ def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool =
             message=str(MSG_JOB_RUNNING % {"job": job}),
             actor=actor,
         )
+        job_log.warning("job refused: already running", extra={"job": job, "period": period})
         if raise_refused:
             raise ConflictError(MSG_JOB_RUNNING % {"job": job})
         return run
@@ -53,6 +55,7 @@ def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool =
         run = JobRun.objects.create(
             job=job, period=period, status=JobRunStatus.RUNNING, started_at=started, actor=actor
         )
+        job_log.info("job started", extra={"job": job, "period": period, "run": run.pk})
         try:
             stats = fn() or {}
         except DomainError as exc:
@@ -62,6 +65,10 @@ def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool =
             run.message = str(exc.message)[:2000]
             run.finished_at = timezone.now()
             run.save(update_fields=["status", "message", "finished_at"])
+            job_log.warning(
+                "job refused by the service",
+                extra={"job": job, "period": period, "run": run.pk, "reason": run.message},
+            )
             raise
         except Exception as exc:
             run.status = JobRunStatus.FAILED
@@ -75,6 +82,16 @@ def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool =
         run.finished_at = timezone.now()
         run.message = f"{(run.finished_at - started).total_seconds():.1f}s"
         run.save(update_fields=["status", "stats", "finished_at", "message"])
+        job_log.info(
+            "job finished",
+            extra={
+                "job": job,
+                "period": period,
+                "run": run.pk,
+                "status": run.status,
+                "duration_seconds": (run.finished_at - started).total_seconds(),
+            },
+        )
         return run
     finally:
         if cache.get(key) == token:

@@ -11,6 +11,7 @@ from ebakul.core.money import format_rupiah
 from ebakul.core.periods import WIB, current_period, previous_period, today_wib
 from ebakul.core.services import notify
 from ebakul.employees.models import Employee
+from ebakul.notifications.services import batch as outbox_batch
 
 from . import engine
 from .models import ComplianceStatus, PeriodStatus, ReminderKind, ReminderLog
@@ -46,24 +47,26 @@ def send_reminders(*, period: str, kind: str) -> dict:
     )
     close = p.submission_close.astimezone(WIB).strftime("%d-%m-%Y %H:%M")
     sent = 0
-    for emp in Employee.objects.filter(id__in=todo, user__isnull=False).select_related("user"):
-        r = below[emp.pk]
-        notify(
-            user=emp.user,
-            title=MSG_TITLE % {"period": period},
-            body=MSG_BODY
-            % {
-                "verified": format_rupiah(r.verified_spend),
-                "pending": format_rupiah(r.pending_spend),
-                "required": format_rupiah(r.required_spend),
-                "period": period,
-                "close": close,
-            },
-            url="/",
-            kind=f"reminder_{kind}",
-            email=True,
-        )
-        sent += 1
+    # The e-mails go out in batched delivery tasks after commit (ADR 0300), not one by one.
+    with outbox_batch():
+        for emp in Employee.objects.filter(id__in=todo, user__isnull=False).select_related("user"):
+            r = below[emp.pk]
+            notify(
+                user=emp.user,
+                title=MSG_TITLE % {"period": period},
+                body=MSG_BODY
+                % {
+                    "verified": format_rupiah(r.verified_spend),
+                    "pending": format_rupiah(r.pending_spend),
+                    "required": format_rupiah(r.required_spend),
+                    "period": period,
+                    "close": close,
+                },
+                url="/",
+                kind=f"reminder_{kind}",
+                email=True,
+            )
+            sent += 1
     return {"period": period, "kind": kind, "below": len(below), "sent": sent}
 
 

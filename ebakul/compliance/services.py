@@ -1,6 +1,7 @@
 """Writes of the compliance app. Every state change is a keyword-only service taking the actor,
 atomic, audited by a ``ComplianceEvent`` row (and simple-history where the model has it)."""
 
+import logging
 from collections import Counter
 
 from django.db import connection, transaction
@@ -541,6 +542,10 @@ def lock_period(*, period: str, actor=None, progress=None) -> dict:
     p.locked_at = now
     set_history_user(p, actor)
     p.save()
+    logging.getLogger("ebakul.compliance.lock").info(
+        "period locked",
+        extra={"period": period, "finalised": finalised, "actor": getattr(actor, "pk", None)},
+    )
     # Purchases of a locked period can no longer be acted on: take them out of the verifiers'
     # queues ("Tugas saya") instead of leaving work nobody can do.
     from ebakul.workflow.models import DocumentType

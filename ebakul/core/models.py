@@ -39,7 +39,7 @@ def next_document_number(prefix: str, *, width: int = 5) -> str:
 
 
 class Notification(models.Model):
-    """An in-app notification. Created by ``core.services.notify`` (after commit)."""
+    """An in-app notification. Created by ``core.services.notify`` (in the transaction of the event)."""
 
     user = models.ForeignKey(
         "accounts.User",

@@ -1,27 +1,24 @@
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from ebakul.core.history import set_history_user
 
 from .models import Notification
+from .signals import notification_requested
 
 
 def notify(
     *, user, title: str, body: str = "", url: str = "", kind: str = "", email: bool = False
 ) -> None:
-    """Notify a user in the app (and by email when asked) once the current transaction commits,
-    so a rolled-back action never notifies anyone."""
-
-    def _send():
-        Notification.objects.create(user=user, title=str(title), body=str(body), url=url, kind=kind)
-        if email and user.email:
-            send_mail(
-                str(title), str(body), settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True
-            )
-
-    transaction.on_commit(_send)
+    """Notify a user in the app (and outside it, by e-mail or a configured gateway, when
+    ``email``) in the current transaction: a rolled-back action notifies nobody, and a committed
+    one has its outgoing messages queued in the outbox (``ebakul/notifications``), delivered by a
+    task after commit with retries (ADR 0300)."""
+    Notification.objects.create(user=user, title=str(title), body=str(body), url=url, kind=kind)
+    if email:
+        notification_requested.send(
+            sender=Notification, user=user, title=str(title), body=str(body), url=url, kind=kind
+        )
 
 
 def notification_mark_read(*, user, notification_id: int) -> None:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "ebakul.core",
     "ebakul.accounts",
+    "ebakul.notifications",
     "ebakul.merchants",
     "ebakul.employees",
     "ebakul.purchases",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "ebakul.integrity",
     "ebakul.compliance",
     "ebakul.reports",
+    "ebakul.monitoring",
     "ebakul.portal",
     "ebakul.api",
     # The demo data set: the top layer, imports everything (docs/adr/0122).
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (ADR 0301).
+    "ebakul.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ebakul.core.csp.AreaCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -207,6 +211,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Channels of the outbox (ebakul/notifications, docs/notifications.md): dotted paths of Channel
+# classes; a WhatsApp or SMS gateway is added here, comma separated, once it exists.
+EBAKUL_NOTIFICATION_CHANNELS = [
+    c.strip()
+    for c in os.environ.get(
+        "EBAKUL_NOTIFICATION_CHANNELS", "ebakul.notifications.channels.EmailChannel"
+    ).split(",")
+    if c.strip()
+]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eBakul <noreply@ebakul.invalid>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -377,9 +390,25 @@ AXES_ENABLE_ADMIN = False  # the desk has its own page (accounts.LoginLockout)
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (personal data, no use yet)
 AXES_VERBOSE = False  # our own line on ebakul.security says what matters (lockout.log_lockout)
 
+# Logs (ADR 0301): one JSON object per line with the request id (EBAKUL_LOG_FORMAT=json, the
+# production default) or readable text; both to stderr, where systemd's journal keeps them.
+# Loggers that matter: ebakul.security (lockouts), ebakul.api.auth (refused API keys),
+# ebakul.jobs (scheduled jobs), ebakul.compliance.lock (period locks), ebakul.notifications.
+LOG_FORMAT = os.environ.get("EBAKUL_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ebakul.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ebakul.core.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("EBAKUL_LOG_LEVEL", "INFO")},
 }

@@ -94,3 +94,10 @@ X_FRAME_OPTIONS = "DENY"
 # The HSTS preload list takes registrable domains; eBakul runs on a subdomain of the regency's
 # domain, which is not ours to preload (docs/adr/0091-production-settings.md).
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# --- Operations (ADR 0301) ------------------------------------------------------------------
+# The load balancer and Prometheus ask over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^metrics$"]
+# JSON log lines unless told otherwise (EBAKUL_LOG_FORMAT=text).
+if not os.environ.get("EBAKUL_LOG_FORMAT"):
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405

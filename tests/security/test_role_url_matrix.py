@@ -83,6 +83,8 @@ DESK_MODELS: dict[str, Desk] = {
     "django_celery_beat.intervalschedule": Desk(simple_history=False),
     "core.documentsequence": Desk(**READ_ONLY, simple_history=False),
     "core.notification": Desk(**READ_ONLY, simple_history=False),
+    # The outbox (ADR 0300): administrators read it and resend failures (a changelist action).
+    "notifications.outboxmessage": Desk(**READ_ONLY, simple_history=False),
     "auth.group": Desk(simple_history=False),
     # Failed logins (django-axes, ADR 0090): operators see their units' employees only.
     "accounts.loginlockout": Desk(
@@ -228,7 +230,8 @@ DESK_OTHER: dict[str, Callable[[str], object]] = {
     ),
     # App index of the employees app: every desk role has a model there.
     # (the order follows admin registration: core re-registers celery-beat's admins, ADR 0145)
-    "desk/^(?P<app_label>core|django_celery_beat|auth|accounts|workflow|merchants|employees|"
+    "desk/^(?P<app_label>core|django_celery_beat|auth|accounts|notifications|workflow|merchants|"
+    "employees|"
     "purchases|compliance|api)/$": _desk(),
     "desk/(?P<url>.*)$": lambda r: LOGIN if r in NOT_DESK else NOTFOUND,
     # The review workbench: one's own queue (the oldest task, or an empty page); a task of
@@ -357,6 +360,10 @@ API = {
 
 # --- Other ---------------------------------------------------------------------------------------
 OTHER = {
+    # For the load balancer (ADR 0301): everyone, no login; metrics closed without a token or an
+    # allowed address (none in the tests), whatever the role.
+    "healthz/": lambda r: OK,
+    "metrics": lambda r: NOTFOUND,
     # Language switch: POST only in use; a GET redirects back.
     "i18n/setlang/": lambda r: frozenset({REDIRECT, METHOD, OK}),
 }
@@ -440,6 +447,7 @@ def _build_world() -> World:
     from ebakul.core.models import DocumentSequence, Notification
     from ebakul.employees.models import EmployeeClass, UnitOperator, WorkUnit
     from ebakul.merchants.models import ChainDenyEntry, Kecamatan, MerchantCategory
+    from ebakul.notifications.models import OutboxMessage
     from ebakul.purchases.models import PurchaseLimit
     from ebakul.workflow.models import (
         Assignment,
@@ -527,6 +535,9 @@ def _build_world() -> World:
         "django_celery_beat.intervalschedule": interval,
         "core.documentsequence": DocumentSequence.objects.first(),
         "core.notification": notification,
+        "notifications.outboxmessage": OutboxMessage.objects.create(
+            user=other_user, channel="email", recipient="x@example.invalid", subject="Rahasia"
+        ),
         "auth.group": Group.objects.get(name=roles.EMPLOYEE),
         "accounts.user": other_user,
         "accounts.recoverycode": RecoveryCode.objects.create(
