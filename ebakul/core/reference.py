@@ -7,6 +7,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 
@@ -16,7 +17,31 @@ def read_fixture(name: str) -> list[dict]:
         return json.load(fh)
 
 
+# The sweeper of background jobs the broker did not take at commit (core.dispatch, ADR 0310).
+SWEEP_SCHEDULE_NAME = gettext_noop("eBakul: send background jobs the queue did not take")
+SWEEP_EVERY_SECONDS = 60
+
+
+def ensure_core_schedules() -> int:
+    """Create the core's beat schedule when missing (never overwritten: the desk edits it)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from .tasks import SWEEP_TASK
+
+    if PeriodicTask.objects.filter(name=SWEEP_SCHEDULE_NAME).exists():
+        return 0
+    every, _ = IntervalSchedule.objects.get_or_create(
+        every=SWEEP_EVERY_SECONDS, period=IntervalSchedule.SECONDS
+    )
+    PeriodicTask.objects.create(
+        name=SWEEP_SCHEDULE_NAME, task=SWEEP_TASK, interval=every, args="[]", enabled=True
+    )
+    return 1
+
+
 def run_all(log=print) -> None:
+    made = ensure_core_schedules()
+    log(f"core reference: {made} schedules created")
     for config in apps.get_app_configs():
         if not config.name.startswith("ebakul.") or config.name == "ebakul.core":
             continue

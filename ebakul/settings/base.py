@@ -161,6 +161,8 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# How long a compliance job's lock outlives a crashed run (ebakul/compliance/jobs.py, ADR 0034).
+EBAKUL_JOB_LOCK_SECONDS = int(os.environ.get("EBAKUL_JOB_LOCK_SECONDS", str(2 * 60 * 60)))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
