@@ -101,6 +101,7 @@ class PrivateMariaDB:
         subprocess.run(  # noqa: S603
             [
                 "/usr/bin/mariadb-install-db",
+                "--no-defaults",
                 f"--datadir={self.datadir}",
                 "--user=root",
                 "--auth-root-authentication-method=normal",
