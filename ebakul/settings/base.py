@@ -198,6 +198,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("EBAKUL_MEDIA_ROOT", DATA_DIR / "media"))
+# Receipts and evidence: a local folder whose failures (disk full, read-only) become a clear
+# refusal with nothing half-written (ebakul/core/storage.py, ADR 0311).
+STORAGES = {
+    "default": {"BACKEND": "ebakul.core.storage.SafeFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Non-file form fields and JSON bodies (the API's bulk upserts) stay under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

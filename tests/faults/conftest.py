@@ -49,3 +49,35 @@ def celery_broker(url: str):
     finally:
         reset_pools()
         app.conf.broker_url, app.conf.task_always_eager = old
+
+
+@contextlib.contextmanager
+def tiny_disk(path, *, size: str = "256k", read_only: bool = False):
+    """A small tmpfs at ``path`` (we are root: chmod would not stop us; a full or read-only
+    filesystem does). Unmounted afterwards."""
+    import subprocess
+
+    path.mkdir(parents=True, exist_ok=True)
+    options = f"size={size},mode=0755" + (",ro" if read_only else "")
+    subprocess.run(["/usr/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], check=True)  # noqa: S603
+    try:
+        yield path
+    finally:
+        subprocess.run(["/usr/bin/umount", str(path)], check=True)  # noqa: S603
+
+
+def fill(path, *, leave: int = 0) -> None:
+    """Fill the filesystem of ``path`` up to ``leave`` bytes free."""
+    import os
+
+    free = os.statvfs(path)
+    available = free.f_bavail * free.f_frsize
+    with open(path / "filler.bin", "wb") as fh:
+        fh.write(b"\0" * max(available - leave, 0))
+    try:
+        with open(path / "filler.bin", "ab") as fh:
+            while (os.statvfs(path).f_bavail * os.statvfs(path).f_frsize) > leave:
+                fh.write(b"\0" * 512)
+                fh.flush()
+    except OSError:
+        pass
