@@ -52,7 +52,7 @@ class Portal(HttpUser):
 
     def login(self, username: str) -> None:
         page = self.client.get(self.login_url, name="login page")
-        self.client.post(
+        with self.client.post(
             self.login_url,
             {
                 "username": username,
@@ -61,7 +61,10 @@ class Portal(HttpUser):
             },
             headers={"Referer": self.host + self.login_url},
             name="login",
-        )
+            catch_response=True,
+        ) as response:
+            if self.login_url in response.url:  # the form again: not logged in
+                response.failure("login refused")
 
 
 class Employee(Portal):

@@ -168,6 +168,14 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
+# A send to an unreachable broker fails within ~0.1 s instead of retrying for seconds inside a
+# request: core.dispatch records the job and the sweeper sends it later (ADR 0310).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # How long a compliance job's lock outlives a crashed run (ebakul/compliance/jobs.py, ADR 0034).
 EBAKUL_JOB_LOCK_SECONDS = int(os.environ.get("EBAKUL_JOB_LOCK_SECONDS", str(2 * 60 * 60)))
