@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # temporary prefix and never start or change the machine's own nginx).
 need_apt=()
 for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils \
-  nginx-light logrotate openssl; do
+  nginx-light logrotate openssl haproxy; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

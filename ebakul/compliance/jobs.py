@@ -9,6 +9,7 @@ See ADR 0034.
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,13 @@ from .models import JobRun, JobRunStatus
 log = logging.getLogger(__name__)
 job_log = logging.getLogger("ebakul.jobs")  # one line per start and outcome (ADR 0301)
 
-LOCK_TIMEOUT = 2 * 60 * 60  # seconds; longer than any close we measured (see bench/RESULTS.md)
+
+def lock_timeout() -> int:
+    """Seconds; longer than any close we measured (see bench/RESULTS.md). A crashed run's lock
+    expires after this (``EBAKUL_JOB_LOCK_SECONDS``, default 2 hours)."""
+    return settings.EBAKUL_JOB_LOCK_SECONDS
+
+
 MSG_JOB_RUNNING = _("Job %(job)s is already running; try again when it has finished.")
 MSG_INTERRUPTED = _("Interrupted (the process stopped before finishing).")
 
@@ -34,7 +41,7 @@ def run_job(*, job: str, period: str = "", fn, actor=None, raise_refused: bool =
     key = lock_key(job, period)
     token = uuid.uuid4().hex
     started = timezone.now()
-    if not cache.add(key, token, timeout=LOCK_TIMEOUT):
+    if not cache.add(key, token, timeout=lock_timeout()):
         run = JobRun.objects.create(
             job=job,
             period=period,

@@ -78,3 +78,31 @@ class DemoDatabase(models.Model):
 
     def __str__(self):
         return f"demo database since {self.marked_at:%Y-%m-%d}"
+
+
+class QueuedJob(models.Model):
+    """Background work started by a write (``core.dispatch``), recorded in the write's own
+    transaction. ``sent_at`` is set once the broker accepted it; until then the sweeper
+    (``core.tasks.sweep_queued_jobs``, beat) tries again, so a broker outage loses nothing and
+    a job is handed to the broker once (ADR 0310)."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("queued job")
+        verbose_name_plural = _("queued jobs")
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="core_qjob_unsent_idx")]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"
+
+    @property
+    def task_id(self) -> str:
+        """The Celery task id: the same on every send, so a worker can tell a repeat."""
+        return f"ebakul-job-{self.pk}"

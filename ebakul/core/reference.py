@@ -47,8 +47,30 @@ def ensure_schedules(schedules: dict | None = None) -> int:
     return made
 
 
+# The sweeper of background jobs the broker did not take at commit (core.dispatch, ADR 0310).
+SWEEP_SCHEDULE_NAME = gettext_noop("eBakul: send background jobs the queue did not take")
+SWEEP_EVERY_SECONDS = 60
+
+
+def ensure_sweep_schedule() -> int:
+    """Create the core's beat schedule when missing (never overwritten: the desk edits it)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from .tasks import SWEEP_TASK
+
+    if PeriodicTask.objects.filter(name=SWEEP_SCHEDULE_NAME).exists():
+        return 0
+    every, _ = IntervalSchedule.objects.get_or_create(
+        every=SWEEP_EVERY_SECONDS, period=IntervalSchedule.SECONDS
+    )
+    PeriodicTask.objects.create(
+        name=SWEEP_SCHEDULE_NAME, task=SWEEP_TASK, interval=every, args="[]", enabled=True
+    )
+    return 1
+
+
 def run_all(log=print) -> None:
-    made = ensure_schedules()
+    made = ensure_schedules() + ensure_sweep_schedule()
     log(f"core reference: {made} schedules created")
     for config in apps.get_app_configs():
         if not config.name.startswith("ebakul.") or config.name == "ebakul.core":

@@ -43,7 +43,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
@@ -307,7 +307,31 @@ class CleanFileField(models.FileField):
                 setattr(model_instance, self.attname, target)
                 return getattr(model_instance, self.attname)
             file.save(clean.name, clean, save=False)
+            # Written by this save: removed again if the row is not (``save_with_files``).
+            model_instance.__dict__.setdefault("_new_files", []).append((self.name, file.name))
         return file
+
+
+def save_with_files(instance, **kwargs) -> None:
+    """``instance.save()``; when the save fails after a ``CleanFileField`` wrote its file (the
+    insert refused, the database gone), the files this save wrote are removed again unless
+    another row of the model already refers to them (content-addressed names): no file without
+    its row (ADR 0311)."""
+    instance.__dict__.pop("_new_files", None)
+    try:
+        with transaction.atomic():  # a savepoint, so the check below can still query
+            instance.save(**kwargs)
+    except BaseException:
+        for field_name, name in instance.__dict__.pop("_new_files", []):
+            field = instance._meta.get_field(field_name)
+            others = type(instance)._default_manager.filter(**{field_name: name})
+            if instance.pk is not None:
+                others = others.exclude(pk=instance.pk)
+            with contextlib.suppress(Exception):
+                if not others.exists():
+                    field.storage.delete(name)
+        raise
+    instance.__dict__.pop("_new_files", None)
 
 
 # --- limits on the request body ---------------------------------------------------------------
@@ -405,8 +429,13 @@ PENDING_DIR = "pending"
 def pending_keep(request, slot: str, upload: CleanUpload) -> None:
     if not isinstance(upload, CleanUpload):
         raise TypeError("Only a cleaned upload (clean_upload) may be kept pending.")
+    from .storage import StorageUnavailable
+
     pending_clear(request, slot)
-    name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.{upload.extension}", upload)
+    try:
+        name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}.{upload.extension}", upload)
+    except StorageUnavailable:
+        return  # keeping the photo is a convenience; the form already says what went wrong
     kept = dict(request.session.get(PENDING_SESSION_KEY) or {})
     kept[slot] = {"name": name, "format": upload.stored_format, "policy": upload.policy}
     request.session[PENDING_SESSION_KEY] = kept

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.history import set_history_user
 from ebakul.core.models import next_document_number
+from ebakul.core.uploads import save_with_files
 
 from .dates import check_purchase_date, check_purchase_date_period
 from .models import Purchase
@@ -71,7 +72,7 @@ def purchase_create(
     set_history_user(purchase, actor)
     try:
         with transaction.atomic():  # a savepoint: the same key sent twice at once
-            purchase.save()
+            save_with_files(purchase)
     except IntegrityError:
         existing = (
             purchase_by_client_key(employee=employee, client_key=client_key) if client_key else None

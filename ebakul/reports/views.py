@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ebakul.core.db import reads_from_replica
 from ebakul.core.errors import PermissionDeniedError
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import current_period, period_label, validate_period
@@ -83,6 +84,7 @@ def _context(request, **extra):
 
 
 @require_GET
+@reads_from_replica
 def index(request):
     if (response := _guard(request)) is not None:
         return response
@@ -150,6 +152,7 @@ def _page(rows: list, page_size: int | None, raw_page: str) -> tuple[list, int, 
 
 
 @require_GET
+@reads_from_replica
 def report_view(request, slug: str):
     report = REPORTS_BY_SLUG.get(slug)
     if report is None:

@@ -140,6 +140,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     )
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
+# A MariaDB replica for reports, exports and the e-TPP export (ebakul/core/db.py, ADR 0312).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ebakul.core.db.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -164,7 +172,17 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
+# A send to an unreachable broker fails within ~0.1 s instead of retrying for seconds inside a
+# request: core.dispatch records the job and the sweeper sends it later (ADR 0310).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# How long a compliance job's lock outlives a crashed run (ebakul/compliance/jobs.py, ADR 0034).
+EBAKUL_JOB_LOCK_SECONDS = int(os.environ.get("EBAKUL_JOB_LOCK_SECONDS", str(2 * 60 * 60)))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,6 +218,12 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or not STATIC_ROOT.is_dir()
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("EBAKUL_MEDIA_ROOT", DATA_DIR / "media"))
+# Receipts and evidence: a local folder whose failures (disk full, read-only) become a clear
+# refusal with nothing half-written (ebakul/core/storage.py, ADR 0311).
+STORAGES = {
+    "default": {"BACKEND": "ebakul.core.storage.SafeFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Non-file form fields and JSON bodies (the API's bulk upserts) stay under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -8,9 +8,10 @@ import json
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -30,6 +31,7 @@ from ebakul.compliance import adjustments as cadj
 from ebakul.compliance import selectors as cs
 from ebakul.compliance import services as compliance_services
 from ebakul.compliance.models import MonthlyCompliance, Period, PeriodStatus, TppDeduction
+from ebakul.core.db import reading_alias, reads_from_replica
 from ebakul.core.errors import ConflictError
 from ebakul.core.periods import PERIOD_PATTERN, clean_period
 from ebakul.employees.models import Employee, EmployeeClass, WorkUnit
@@ -92,7 +94,7 @@ def page_rows(*, period: str, after: str | None, unit: str | None, limit: int) -
         unit_filter=" AND w.code = %s" if unit else "",
     )
     params = [period, after or "", *([unit] if unit else []), limit]
-    with connection.cursor() as cursor:
+    with connections[reading_alias()].cursor() as cursor:  # the replica when configured
         cursor.execute(sql, params)
         rows = [dict(zip(ROW_FIELDS, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:
@@ -148,6 +150,7 @@ def _page_size(raw: str) -> int:
     return int(raw)
 
 
+@method_decorator(reads_from_replica, name="dispatch")
 class PeriodListView(ApiView):
     @extend_schema(
         operation_id="periods_list",
@@ -170,6 +173,7 @@ class PeriodListView(ApiView):
         )
 
 
+@method_decorator(reads_from_replica, name="dispatch")
 class DeductionExportView(ApiView):
     @extend_schema(
         operation_id="period_deductions",
@@ -295,6 +299,7 @@ def acknowledgement_body(pk: int) -> dict:
     return out
 
 
+@method_decorator(reads_from_replica, name="dispatch")
 class EmployeeComplianceView(ApiView):
     @extend_schema(
         operation_id="employee_compliance",
