@@ -29,6 +29,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# The key of the HMAC that hides NIK and KK numbers for matching (ebakul/core/keyed_hash.py).
+# Never SECRET_KEY: rotating that must not unlink every stored hash. See docs/adr/0210.
+IDENTITY_HASH_KEY = os.environ.get("EBAKUL_IDENTITY_HASH_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
