@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # headers and the MariaDB client library; venv needs python3-venv on Debian. poppler-utils
 # (pdftotext, pdftoppm) lets the statement PDF tests read and render what they built.
 need_apt=()
-for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils; do
+for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils \
+  libzbar0 tesseract-ocr tesseract-ocr-ind; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

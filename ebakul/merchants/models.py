@@ -128,7 +128,20 @@ class UmkmMerchant(TimeStampedModel):
         _("phone"), max_length=16, blank=True, default="", validators=[validate_phone]
     )
     qris_nmid = models.CharField(
-        _("QRIS NMID"), max_length=15, blank=True, default="", validators=[validate_qris_nmid]
+        _("QRIS NMID"),
+        max_length=15,
+        blank=True,
+        default="",
+        validators=[validate_qris_nmid],
+        db_index=True,
+    )
+    # The whole QRIS payload as decoded or pasted (ebakul/merchants/qris.py) and what it says.
+    qris_payload = models.TextField(_("QRIS payload"), blank=True, default="", editable=False)
+    qris_name = models.CharField(
+        _("name in the QRIS"), max_length=100, blank=True, default="", editable=False
+    )
+    qris_city = models.CharField(
+        _("city in the QRIS"), max_length=50, blank=True, default="", editable=False
     )
     is_modern_retail = models.BooleanField(
         _("modern retail / franchise"),

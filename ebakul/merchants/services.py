@@ -10,6 +10,7 @@ from ebakul.core.models import next_document_number
 from ebakul.core.periods import now_wib
 
 from .models import MerchantVerificationSpan, UmkmMerchant
+from .qris import parse_qris, qris_from_image
 
 
 def merchant_document_number() -> str:
@@ -100,3 +101,29 @@ def merchant_status_changed(
         MerchantVerificationSpan.objects.filter(
             merchant=merchant, verified_until__isnull=True
         ).update(verified_until=at)
+
+
+# --- QRIS (issue 15) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_set_qris(*, merchant: UmkmMerchant, actor, payload: str = "", image=None):
+    """Store a merchant's QRIS from a pasted payload or a sticker photo (``image``: the bytes of
+    an upload already cleaned by ``ebakul.core.uploads``). The owner's account or an
+    administrator may do it in any state (the QRIS is a payment detail, kept in the history); the
+    NMID of another merchant is not refused here: it is the ``qris_nmid_shared`` signal on
+    purchases, since the first registrant may be the wrong one (docs/adr/0212)."""
+    from ebakul.core.errors import PermissionDeniedError
+
+    merchant = UmkmMerchant.objects.select_for_update().get(pk=merchant.pk)
+    if not merchant_may_edit(merchant=merchant, actor=actor):
+        raise PermissionDeniedError(MSG_NOT_YOURS, code="merchant_not_yours")
+    qris = qris_from_image(image) if image is not None and not payload else parse_qris(payload)
+    merchant.qris_payload = qris.payload
+    merchant.qris_nmid = qris.nmid
+    merchant.qris_name = qris.merchant_name[:100]
+    merchant.qris_city = qris.city[:50]
+    merchant.full_clean()
+    set_history_user(merchant, actor)
+    merchant.save()
+    return merchant
