@@ -281,6 +281,9 @@ EBAKUL = {
         ("/api/", DATA_UPLOAD_MAX_MEMORY_SIZE),
         ("/", _UPLOAD_MAX_BYTES + 1024 * 1024),
     ),
+    # Read every stored receipt with Tesseract in the background (ebakul/integrity/ocr.py);
+    # off lets an overloaded server skip OCR (the OCR signals then stay silent).
+    "OCR_ON_UPLOAD": env_bool("EBAKUL_OCR_ON_UPLOAD", True),
     # No purchase may be dated before the programme started (ISO date; docs/adr/0097).
     "PROGRAMME_START": os.environ.get("EBAKUL_PROGRAMME_START", "2025-01-01"),
     # Checks a draft purchase's period must pass, called as check(period=...): the purchases
