@@ -127,3 +127,45 @@ def merchant_set_qris(*, merchant: UmkmMerchant, actor, payload: str = "", image
     set_history_user(merchant, actor)
     merchant.save()
     return merchant
+
+
+# --- Migration from the running programme (issue 15, manage.py import_merchants) ---------------
+
+
+def verified_state_code() -> str:
+    """The merchant workflow's state that counts as verified (the first, in display order)."""
+    wf = _workflow()
+    for code in wf.workflow_states(wf.MERCHANT):
+        if wf.has_flag(wf.MERCHANT, code, "counts_as_verified"):
+            return code
+    raise LookupError("the merchant workflow has no verified state")
+
+
+@transaction.atomic
+def merchant_import_verification(
+    *, merchant: UmkmMerchant, verified_from: dt.datetime, actor=None, note: str = ""
+) -> UmkmMerchant:
+    """Carry over a verification made before eBakul (docs/adr/0213): the registration goes to
+    the workflow's verified state as an event of ``actor`` (None: the system) with ``note``,
+    and its verification span starts at ``verified_from`` (purchases from then on count)."""
+    from ebakul.workflow.models import WorkflowEvent
+
+    merchant = UmkmMerchant.objects.select_for_update().get(pk=merchant.pk)
+    wf = _workflow()
+    if wf.has_flag(wf.MERCHANT, merchant.status, "counts_as_verified"):
+        return merchant
+    old, new = merchant.status, verified_state_code()
+    merchant.status = new
+    set_history_user(merchant, actor)
+    merchant.save(update_fields=["status", "updated_at"])
+    WorkflowEvent.objects.create(
+        document_type=wf.MERCHANT,
+        object_id=merchant.pk,
+        from_state=old,
+        to_state=new,
+        action="import_verified",
+        actor=actor,
+        comment=note,
+    )
+    merchant_status_changed(merchant=merchant, old=old, new=new, at=verified_from)
+    return merchant

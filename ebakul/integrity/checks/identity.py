@@ -42,22 +42,22 @@ def identity_findings(purchase) -> Iterator[Finding]:
     if employee.nik_hash and employee.nik_hash == merchant.owner_nik_hash:
         yield Finding(
             SELF_PURCHASE_NIK.code,
-            _g("The buyer's NIK (%(nik)s) is the owner's NIK of %(merchant)s.")
-            % {"nik": employee.nik_masked, "merchant": merchant.business_name},
+            _g("The buyer's NIK (%(nik)s) is the owner's NIK of %(business)s.")
+            % {"nik": employee.nik_masked, "business": merchant.business_name},
             related_merchant_id=merchant.pk,
         )
     elif employee.kk_hash and employee.kk_hash == merchant.owner_kk_hash:
         yield Finding(
             SELF_PURCHASE_HOUSEHOLD.code,
-            _g("The buyer's family card (%(kk)s) is the family card of the owner of %(merchant)s.")
-            % {"kk": employee.kk_number_masked, "merchant": merchant.business_name},
+            _g("The buyer's family card (%(kk)s) is the family card of the owner of %(business)s.")
+            % {"kk": employee.kk_number_masked, "business": merchant.business_name},
             related_merchant_id=merchant.pk,
         )
     how = _registered_by_buyer(employee, merchant)
     if how:
         yield Finding(
             MERCHANT_REGISTERED_BY_BUYER.code,
-            how % {"merchant": merchant.business_name},
+            how % {"business": merchant.business_name},
             related_merchant_id=merchant.pk,
         )
 
@@ -66,15 +66,15 @@ def _registered_by_buyer(employee, merchant) -> str:
     if employee.user_id is None or merchant.user_id is None:
         return ""
     if employee.user_id == merchant.user_id:
-        return _g("%(merchant)s was registered from the buyer's own account.")
+        return _g("%(business)s was registered from the buyer's own account.")
     buyer_email = (employee.user.email or "").strip().lower()
     if buyer_email and buyer_email == (merchant.user.email or "").strip().lower():
-        return _g("%(merchant)s was registered with the buyer's e-mail address.")
+        return _g("%(business)s was registered with the buyer's e-mail address.")
     # eBakul knows an employee's phone only from businesses registered from their account.
     if merchant.phone and (
         UmkmMerchant.objects.filter(user_id=employee.user_id, phone=merchant.phone)
         .exclude(pk=merchant.pk)
         .exists()
     ):
-        return _g("%(merchant)s was registered with a phone number of the buyer's own business.")
+        return _g("%(business)s was registered with a phone number of the buyer's own business.")
     return ""

@@ -41,8 +41,8 @@ def qris_findings(purchase) -> Iterator[Finding]:
     for other_pk, other_name in others:
         yield Finding(
             QRIS_NMID_SHARED.code,
-            _g("The QRIS %(nmid)s of %(merchant)s is also registered by %(other)s.")
-            % {"nmid": merchant.qris_nmid, "merchant": merchant.business_name, "other": other_name},
+            _g("The QRIS %(nmid)s of %(business)s is also registered by %(other)s.")
+            % {"nmid": merchant.qris_nmid, "business": merchant.business_name, "other": other_name},
             related_merchant_id=other_pk,
         )
     if merchant.qris_name and not names_related(
@@ -50,7 +50,7 @@ def qris_findings(purchase) -> Iterator[Finding]:
     ):
         yield Finding(
             QRIS_NAME_MISMATCH.code,
-            _g("The QRIS is in the name of “%(qris)s”, the business is “%(merchant)s”.")
-            % {"qris": merchant.qris_name, "merchant": merchant.business_name},
+            _g("The QRIS is in the name of “%(qris)s”, the business is “%(business)s”.")
+            % {"qris": merchant.qris_name, "business": merchant.business_name},
             related_merchant_id=merchant.pk,
         )
