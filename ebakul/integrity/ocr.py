@@ -40,6 +40,10 @@ _AMOUNT_AFTER = re.compile(r"[:=]?\s*(?:rp\.?|idr)?\s*" + _NUMBER, re.I)
 _NUMBER_TOKEN = re.compile(r"(?<![A-Za-z])[0-9Oo][0-9Oo.,]*(?![A-Za-z])")
 
 
+# Tesseract sometimes spaces a separator off its digits: "102 ,500", "40.000, -".
+_SPACED_SEPARATOR = re.compile(r"(?<=\d)\s+(?=[.,]\d)|(?<=\d[.,])\s+(?=\d|-)")
+
+
 def _o_as_zero(line: str) -> str:
     """Tesseract often reads 0 as the letter O inside amounts (``2O.OOO``)."""
     return _NUMBER_TOKEN.sub(
@@ -64,7 +68,7 @@ def parse_number(text: str) -> int | None:
 def parse_amount(text: str) -> int | None:
     """The total of the receipt: GRAND TOTAL first, then TOTAL (not SUBTOTAL), then JUMLAH; the
     last such line of its kind (a receipt prints the running total before the final one)."""
-    lines = [_o_as_zero(line) for line in (text or "").splitlines()]
+    lines = [_SPACED_SEPARATOR.sub("", _o_as_zero(line)) for line in (text or "").splitlines()]
     for _kind, label in _LABELS:
         found = None
         for line in lines:

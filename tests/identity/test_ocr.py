@@ -29,6 +29,8 @@ from .receipt_images import receipt_file, receipt_png
         ("SUBTOTAL 30.000\nTOTAL 27.500\nBAYAR 30.000", 27_500),
         ("Jumlah Item 3\nJUMLAH 45.500", 45_500),
         ("TOTAL 2O.OOO", 20_000),  # letter O read for zero
+        ("TOTAL 102 ,500", 102_500),  # a separator spaced off by Tesseract
+        ("TOTAL Rp 40.000, -", 40_000),
         ("Terima kasih", None),
         ("SUBTOTAL 30.000", None),
     ],
