@@ -164,8 +164,31 @@ def test_employee_nik_is_masked_for_an_operator(client, operator_user):
     assert nik not in history
 
 
-def test_merchant_registration_form_takes_the_owner_kk(merchant_user):
-    from ebakul.portal.forms import MerchantBusinessForm
+def test_merchant_registration_takes_the_owner_kk_and_refuses_a_bad_one(client, merchant_user):
+    from ebakul.core.identifiers import make_nib
+    from ebakul.merchants.models import Kecamatan, MerchantCategory
 
-    assert "owner_kk" in MerchantBusinessForm.Meta.fields
-    assert UmkmMerchant._meta.get_field("owner_kk").blank
+    client.force_login(merchant_user)
+    page = client.get(reverse("portal:merchant_business")).content.decode()
+    assert 'name="owner_kk"' in page
+    data = {
+        "business_name": "Dapur Bu Tini",
+        "owner_name": "Tini",
+        "owner_nik": make_nik(9903, female=True),
+        "owner_kk": "12",
+        "nib": make_nib(9903),
+        "category": MerchantCategory.objects.get(code="makanan-minuman").pk,
+        "kecamatan": Kecamatan.objects.get(name="Dander").pk,
+        "village": "Dander",
+        "address": "Jl. Raya Dander 5",
+        "phone": "",
+        "qris_nmid": "",
+    }
+    refused = client.post(reverse("portal:merchant_business"), data, HTTP_ACCEPT_LANGUAGE="id")
+    assert (
+        refused.status_code == 200 and "Nomor KK harus tepat 16 digit" in refused.content.decode()
+    )
+    assert not UmkmMerchant.objects.filter(nib=make_nib(9903)).exists()
+    client.post(reverse("portal:merchant_business"), {**data, "owner_kk": "3522010101200003"})
+    merchant = UmkmMerchant.objects.get(nib=make_nib(9903))
+    assert merchant.owner_kk_hash and merchant.owner_kk_masked == "3522**********03"
