@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 # headers and the MariaDB client library; venv needs python3-venv on Debian. poppler-utils
 # (pdftotext, pdftoppm) lets the statement PDF tests read and render what they built. nginx,
 # logrotate and openssl check the deployment files (tests/deploy; the tests run nginx in a
-# temporary prefix and never start or change the machine's own nginx).
+# temporary prefix and never start or change the machine's own nginx). libzbar0 and
+# Tesseract with its Indonesian model read QRIS stickers and receipts (issue 15).
 need_apt=()
 for pkg in libmariadb-dev pkg-config gcc python3-dev python3-venv gettext poppler-utils \
-  nginx-light logrotate openssl haproxy; do
+  nginx-light logrotate openssl haproxy libzbar0 tesseract-ocr tesseract-ocr-ind; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -11,4 +11,5 @@ env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 \
   REDIS_URL=redis://127.0.0.1:6379/0 \
   EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
   EBAKUL_SITE_URL=https://ebakul.example.org \
+  EBAKUL_IDENTITY_HASH_KEY="ci-dummy-identity-key-not-secret-$(printf 'p3Vn8Qe2%.0s' 1 2 3 4)" \
   .venv/bin/python manage.py check --deploy --fail-level WARNING

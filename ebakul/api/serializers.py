@@ -45,6 +45,10 @@ class AsciiIntegerField(serializers.IntegerField):
 
 
 class EmployeeUpsertSerializer(serializers.Serializer):
+    """The contract's shape for the OpenAPI schema only: the rules are those of
+    ``ebakul.employees.services.employee_upsert_clean`` (docs/adr/0211), which the views call
+    with the raw body."""
+
     name = serializers.CharField(max_length=150)
     employee_type = serializers.ChoiceField(choices=EmployeeType.choices)
     employee_class = AsciiIntegerField(min_value=1, max_value=99)
@@ -56,6 +60,22 @@ class EmployeeUpsertSerializer(serializers.Serializer):
         help_text="Integer rupiah. Null: the job class default. Left out: unchanged.",
     )
     active = serializers.BooleanField(required=False, help_text="Left out: unchanged (new: true).")
+    nik = serializers.RegexField(
+        r"^[0-9]{16}$",
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="NIK (16 digits: region, birth date DDMMYY with day+40 for women, serial). "
+        "Left out: unchanged. Empty or null: cleared.",
+    )
+    kk_number = serializers.RegexField(
+        r"^[0-9]{16}$",
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Family card (KK) number, 16 digits. Left out: unchanged. Empty or null: "
+        "cleared.",
+    )
 
 
 class EmployeeBulkRowSerializer(EmployeeUpsertSerializer):
@@ -71,6 +91,12 @@ class EmployeeSerializer(serializers.Serializer):
     tpp_ceiling = serializers.IntegerField(allow_null=True)
     effective_tpp_ceiling = serializers.IntegerField()
     active = serializers.BooleanField()
+    nik_masked = serializers.CharField(
+        help_text="The stored NIK masked (region and last two digits); empty when none."
+    )
+    kk_number_masked = serializers.CharField(
+        help_text="The stored family card number masked; empty when none."
+    )
     updated_at = serializers.DateTimeField()
 
 

@@ -145,3 +145,17 @@ def mask_nik(value: str) -> str:
     if not value:
         return ""
     return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+MSG_KK_FORMAT = _("Family card (KK) number must be exactly 16 digits.")
+MSG_KK_REGION = _("Family card (KK) number: digits 1-6 must be a region code.")
+
+
+def validate_kk(value: str) -> None:
+    """Nomor KK: 16 digits, the first six the region (like a NIK); the rest is not checked
+    because issuing offices have used several layouts over the years."""
+    value = value or ""
+    if len(value) != 16 or not _DIGITS.match(value):
+        raise ValidationError(MSG_KK_FORMAT, code="kk_format")
+    if value[0:2] == "00" or value[2:4] == "00" or value[4:6] == "00":
+        raise ValidationError(MSG_KK_REGION, code="kk_region")

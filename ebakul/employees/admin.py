@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.contrib.filters.admin import (
     BooleanRadioFilter,
     ChoicesDropdownFilter,
@@ -8,12 +9,14 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
+from ebakul.accounts import roles
 from ebakul.core.admin_base import (
     DeskAdmin,
     DeskHistoryAdmin,
     NoDeleteMixin,
     form_values,
 )
+from ebakul.core.keyed_hash import mask_identifier
 from ebakul.core.money import format_rupiah
 
 from .admin_filters import ScopedWorkUnitFilter
@@ -54,6 +57,18 @@ class EmployeeClassAdmin(DeskHistoryAdmin):
         return format_rupiah(obj.fixed_min_spend)
 
 
+MASKED_FIELDS = {"nik": "nik_masked", "kk_number": "kk_number_masked"}
+
+
+class MaskedIdentityContextHelper(HistoricalRecordContextHelper):
+    """History diffs show NIK and KK changes masked for non-administrators."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in MASKED_FIELDS or change.field in ("nik_hash", "kk_hash"):
+            return mask_identifier(value or "")
+        return super().prepare_delta_change_value(change, value)
+
+
 class EmployeeUnitFilter(ScopedWorkUnitFilter):
     field_path = "work_unit_id"
 
@@ -87,7 +102,38 @@ class EmployeeAdmin(EmployeeImportAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
             {"fields": ("employee_class", "work_unit", "tpp_ceiling", "home_kecamatan")},
         ),
         (_("Activity"), {"fields": ("active", "active_from", "active_to", "user")}),
+        (_("Identity"), {"fields": ("nik", "kk_number")}),
     )
+
+    @display(description=_("NIK"))
+    def nik_masked(self, obj):
+        return obj.nik_masked
+
+    @display(description=_("family card (KK) number"))
+    def kk_number_masked(self, obj):
+        return obj.kk_number_masked
+
+    # NIK and KK are personal data: administrators see and edit them; every other desk role
+    # sees them masked, on the page and in the history (docs/adr/0210).
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if roles.is_admin(request.user):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": tuple(MASKED_FIELDS.get(f, f) for f in opts["fields"])})
+            for name, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not roles.is_admin(request.user):
+            readonly += ["nik", "kk_number", *MASKED_FIELDS.values()]
+        return readonly
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if roles.is_admin(request.user):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedIdentityContextHelper(self.model, historical_record)
 
     @display(description=_("TPP ceiling (Rp)"))
     def tpp_ceiling_display(self, obj):

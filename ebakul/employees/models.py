@@ -5,8 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ebakul.core.keyed_hash import identity_hash, mask_identifier
 from ebakul.core.models import TimeStampedModel
-from ebakul.core.validators import validate_nip, validate_nip_any
+from ebakul.core.validators import validate_kk, validate_nik, validate_nip, validate_nip_any
 
 # Regionally classes run 1–15; higher levels of government use up to 17.
 MIN_CLASS, MAX_CLASS = 1, 17
@@ -103,6 +104,22 @@ class Employee(TimeStampedModel):
         blank=True,
         verbose_name=_("home kecamatan"),
     )
+    # Personal identifiers from e-TPP (issue 15): the raw numbers are for administrators only;
+    # matching uses the keyed hashes and verifiers see the masked form (docs/adr/0210).
+    nik = models.CharField(
+        _("NIK"), max_length=16, blank=True, default="", validators=[validate_nik]
+    )
+    nik_hash = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, editable=False
+    )
+    kk_number = models.CharField(
+        _("family card (KK) number"),
+        max_length=16,
+        blank=True,
+        default="",
+        validators=[validate_kk],
+    )
+    kk_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -113,6 +130,26 @@ class Employee(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.nip})"
+
+    def save(self, *args, **kwargs):
+        self.nik_hash = identity_hash("nik", self.nik)
+        self.kk_hash = identity_hash("kk", self.kk_number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"nik": "nik_hash", "kk_number": "kk_hash"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(extra[f] for f in update_fields if f in extra),
+            }
+        super().save(*args, **kwargs)
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_identifier(self.nik)
+
+    @property
+    def kk_number_masked(self) -> str:
+        return mask_identifier(self.kk_number)
 
     @property
     def effective_tpp_ceiling(self) -> int:

@@ -18,6 +18,8 @@ from ebakul.core.spreadsheet import FormulaSafeResourceMixin
 from .models import Employee
 from .services import UPSERT_FIELDS, employee_upsert
 
+PERSONAL_FIELDS = ("nik", "kk_number")
+
 # Column headers accepted besides the contract's own field names (case and spaces ignored).
 HEADER_ALIASES = {
     "nip": "nip",
@@ -36,6 +38,11 @@ HEADER_ALIASES = {
     "pagu tpp": "tpp_ceiling",
     "tpp ceiling": "tpp_ceiling",
     "aktif": "active",
+    "nik": "nik",
+    "no kk": "kk_number",
+    "nomor kk": "kk_number",
+    "kk": "kk_number",
+    "kk number": "kk_number",
 }
 
 
@@ -54,6 +61,8 @@ class EmployeeResource(FormulaSafeResourceMixin, resources.ModelResource):
     unit_code = Field(attribute="work_unit__code", column_name="unit_code")
     tpp_ceiling = Field(attribute="tpp_ceiling", column_name="tpp_ceiling")
     active = Field(attribute="active", column_name="active")
+    nik = Field(attribute="nik", column_name="nik")
+    kk_number = Field(attribute="kk_number", column_name="kk_number")
 
     class Meta:
         model = Employee
@@ -61,6 +70,12 @@ class EmployeeResource(FormulaSafeResourceMixin, resources.ModelResource):
         import_id_fields = ("nip",)
         skip_diff = True
         use_bulk = False
+
+    def get_export_fields(self, selected_fields=None):
+        """The export never carries NIK or KK numbers: whoever may view employees may export
+        them, and verifiers must not see those numbers (docs/adr/0210)."""
+        fields = super().get_export_fields(selected_fields)
+        return [f for f in fields if f.column_name not in PERSONAL_FIELDS]
 
     def before_import(self, dataset, **kwargs):
         dataset.headers = [normalise_header(h) for h in dataset.headers]

@@ -25,7 +25,10 @@ def employee_update(*, employee: Employee, actor=None, **fields) -> Employee:
 
 
 # --- Upsert (e-TPP sync through the API, and the desk import) ----------------------------------
-# One set of rules for both: see docs/adr/0041-employee-upsert.md.
+# One set of rules for both: see docs/adr/0041-employee-upsert.md. ``employee_upsert_clean`` is
+# the ONLY validation of an upsert row (docs/adr/0211): PUT /api/v1/employees/{nip}, the bulk
+# upsert and the XLSX import hand it the raw row; the API serializers only describe the contract
+# for the OpenAPI schema.
 
 import re  # noqa: E402
 
@@ -33,7 +36,7 @@ from django.core.exceptions import ValidationError  # noqa: E402
 from django.db import IntegrityError  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
-from ebakul.core.validators import validate_nip  # noqa: E402
+from ebakul.core.validators import validate_kk, validate_nik, validate_nip  # noqa: E402
 
 from .models import EmployeeClass, EmployeeType, WorkUnit  # noqa: E402
 
@@ -46,6 +49,7 @@ MSG_UPSERT_UNKNOWN_CLASS = _("Unknown job class: %(value)s.")
 MSG_UPSERT_UNKNOWN_UNIT = _("Unknown work unit code: %(value)s.")
 MSG_UPSERT_INACTIVE_UNIT = _("Work unit %(value)s is inactive.")
 MSG_UPSERT_NAME_LENGTH = _("Name must be at most 150 characters.")
+MSG_UPSERT_SCALAR = _("Must be a single value, not a list or an object.")
 
 UPSERT_FIELDS = (
     "nip",
@@ -55,6 +59,8 @@ UPSERT_FIELDS = (
     "unit_code",
     "tpp_ceiling",
     "active",
+    "nik",
+    "kk_number",
 )
 _THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+\Z")
 _INTEGER = re.compile(r"-?[0-9]{1,18}\Z")  # ASCII only: int() also reads other scripts' digits
@@ -178,12 +184,40 @@ def _clean_optional(data: dict, out: dict, errors: dict) -> None:
             errors["active"] = [MSG_UPSERT_BOOL]
 
 
+def _clean_personal(data: dict, out: dict, errors: dict) -> None:
+    """nik and kk_number may be left out (kept as stored); empty or null clears them. A number
+    read from a spreadsheet cell (an int, or a float like 3522011203900001.0) is accepted."""
+    for name, validate in (("nik", validate_nik), ("kk_number", validate_kk)):
+        if name not in data:
+            continue
+        text = _as_text(data[name])
+        if text:
+            try:
+                validate(text)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        out[name] = text
+
+
+def _scalar_errors(data: dict, errors: dict) -> dict:
+    """Every field is one value: a list or an object anywhere is refused, not stringified."""
+    for name in UPSERT_FIELDS:
+        if isinstance(data.get(name), list | dict | tuple | set):
+            errors[name] = [MSG_UPSERT_SCALAR]
+    return {k: v for k, v in data.items() if k not in errors}
+
+
 def employee_upsert_clean(data: dict) -> dict:
-    """Parse and check one upsert row. Raises ValidationError keyed by the contract's fields."""
+    """Parse and check one upsert row. Raises ValidationError keyed by the contract's fields.
+
+    The single validator of the upsert (docs/adr/0211): the API and the import call only this."""
     errors: dict[str, list] = {}
     out: dict = {}
-    for clean in (_clean_identity, _clean_class, _clean_unit, _clean_optional):
+    not_scalar: dict[str, list] = {}
+    data = _scalar_errors(data, not_scalar)
+    for clean in (_clean_identity, _clean_class, _clean_unit, _clean_optional, _clean_personal):
         clean(data, out, errors)
+    errors.update(not_scalar)
     if errors:
         raise ValidationError(errors)
     return out

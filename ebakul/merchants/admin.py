@@ -66,6 +66,10 @@ class VerificationSpanInline(ReadOnlyTabularInline):
     verbose_name_plural = _("verification spans")
 
 
+# Personal numbers a non-administrator sees masked (docs/adr/0089, docs/adr/0210).
+MASKED_FIELDS = {"owner_nik": "owner_nik_masked", "owner_kk": "owner_kk_masked"}
+
+
 def nik_in_full(user) -> bool:
     return roles.is_admin(user)
 
@@ -74,7 +78,7 @@ class MaskedNikContextHelper(HistoricalRecordContextHelper):
     """History diffs show an owner NIK change masked, like the list does."""
 
     def prepare_delta_change_value(self, change, value):
-        if change.field == "owner_nik":
+        if change.field in ("owner_nik", "owner_kk"):
             return mask_nik(value or "")
         return super().prepare_delta_change_value(change, value)
 
@@ -122,16 +126,18 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
                     "scale",
                     "is_modern_retail",
                     "qris_nmid",
+                    "qris_name",
+                    "qris_city",
                 )
             },
         ),
-        (_("Owner"), {"fields": ("owner_name", "owner_nik", "phone", "user")}),
+        (_("Owner"), {"fields": ("owner_name", "owner_nik", "owner_kk", "phone", "user")}),
         (
             _("Location"),
             {"fields": ("kecamatan", "village", "address", "latitude", "longitude")},
         ),
     )
-    readonly_fields = ("document_number", "status_words", "status_note")
+    readonly_fields = ("document_number", "status_words", "status_note", "qris_name", "qris_city")
 
     @display(description=_("status"))
     def status_words(self, obj):
@@ -141,6 +147,10 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     @display(description=_("owner NIK"))
     def owner_nik_masked(self, obj):
         return obj.owner_nik_masked
+
+    @display(description=_("owner family card (KK) number"))
+    def owner_kk_masked(self, obj):
+        return obj.owner_kk_masked
 
     # The owner NIK is personal data: only an administrator sees it in full (docs/adr/0089);
     # everyone else gets the masked form on the list, the change page and the history.
@@ -153,9 +163,7 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
                 name,
                 {
                     **opts,
-                    "fields": tuple(
-                        "owner_nik_masked" if f == "owner_nik" else f for f in opts["fields"]
-                    ),
+                    "fields": tuple(MASKED_FIELDS.get(f, f) for f in opts["fields"]),
                 },
             )
             for name, opts in fieldsets
@@ -164,7 +172,7 @@ class UmkmMerchantAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = self._readonly_by_status(request, obj)
         if not nik_in_full(request.user):
-            readonly += ["owner_nik", "owner_nik_masked"]
+            readonly += ["owner_nik", "owner_nik_masked", "owner_kk", "owner_kk_masked"]
         return readonly
 
     def get_historical_record_context_helper(self, request, historical_record):

@@ -4,9 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ebakul.core.keyed_hash import identity_hash, mask_identifier
 from ebakul.core.models import TimeStampedModel
 from ebakul.core.validators import (
     mask_nik,
+    validate_kk,
     validate_nib,
     validate_nik,
     validate_phone,
@@ -83,6 +85,19 @@ class UmkmMerchant(TimeStampedModel):
     business_name = models.CharField(_("business name"), max_length=150)
     owner_name = models.CharField(_("owner name"), max_length=150)
     owner_nik = models.CharField(_("owner NIK"), max_length=16, validators=[validate_nik])
+    owner_nik_hash = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, editable=False
+    )
+    owner_kk = models.CharField(
+        _("owner family card (KK) number"),
+        max_length=16,
+        blank=True,
+        default="",
+        validators=[validate_kk],
+    )
+    owner_kk_hash = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, editable=False
+    )
     nib = models.CharField(_("NIB"), max_length=13, unique=True, validators=[validate_nib])
     category = models.ForeignKey(
         MerchantCategory, on_delete=models.PROTECT, verbose_name=_("category")
@@ -113,7 +128,20 @@ class UmkmMerchant(TimeStampedModel):
         _("phone"), max_length=16, blank=True, default="", validators=[validate_phone]
     )
     qris_nmid = models.CharField(
-        _("QRIS NMID"), max_length=15, blank=True, default="", validators=[validate_qris_nmid]
+        _("QRIS NMID"),
+        max_length=15,
+        blank=True,
+        default="",
+        validators=[validate_qris_nmid],
+        db_index=True,
+    )
+    # The whole QRIS payload as decoded or pasted (ebakul/merchants/qris.py) and what it says.
+    qris_payload = models.TextField(_("QRIS payload"), blank=True, default="", editable=False)
+    qris_name = models.CharField(
+        _("name in the QRIS"), max_length=100, blank=True, default="", editable=False
+    )
+    qris_city = models.CharField(
+        _("city in the QRIS"), max_length=50, blank=True, default="", editable=False
     )
     is_modern_retail = models.BooleanField(
         _("modern retail / franchise"),
@@ -151,6 +179,23 @@ class UmkmMerchant(TimeStampedModel):
     @property
     def owner_nik_masked(self) -> str:
         return mask_nik(self.owner_nik)
+
+    @property
+    def owner_kk_masked(self) -> str:
+        return mask_identifier(self.owner_kk)
+
+    def save(self, *args, **kwargs):
+        # The keyed hashes used for matching (docs/adr/0210) follow the raw numbers on every save.
+        self.owner_nik_hash = identity_hash("nik", self.owner_nik)
+        self.owner_kk_hash = identity_hash("kk", self.owner_kk)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"owner_nik": "owner_nik_hash", "owner_kk": "owner_kk_hash"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(extra[f] for f in update_fields if f in extra),
+            }
+        super().save(*args, **kwargs)
 
     def clean(self):
         from django.core.exceptions import ValidationError

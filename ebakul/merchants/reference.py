@@ -6,9 +6,14 @@ from .models import ChainDenyEntry, Kecamatan, MerchantCategory
 def load(log=print) -> None:
     created = 0
     for row in read_fixture("kecamatan.json"):
-        created += Kecamatan.objects.get_or_create(
+        kecamatan, was_created = Kecamatan.objects.get_or_create(
             name=row["name"], defaults={"code": row["code"]}
-        )[1]
+        )
+        created += was_created
+        # A code confirmed later fills an empty one; a code an administrator set is kept
+        # (docs/adr/0213).
+        if not was_created and row["code"] and not kecamatan.code:
+            Kecamatan.objects.filter(pk=kecamatan.pk, code="").update(code=row["code"])
     for row in read_fixture("categories.json"):
         created += MerchantCategory.objects.get_or_create(
             code=row["code"], defaults={"name": row["name"]}

@@ -10,6 +10,7 @@ from ebakul.core.models import next_document_number
 from ebakul.core.periods import now_wib
 
 from .models import MerchantVerificationSpan, UmkmMerchant
+from .qris import parse_qris, qris_from_image
 
 
 def merchant_document_number() -> str:
@@ -100,3 +101,71 @@ def merchant_status_changed(
         MerchantVerificationSpan.objects.filter(
             merchant=merchant, verified_until__isnull=True
         ).update(verified_until=at)
+
+
+# --- QRIS (issue 15) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_set_qris(*, merchant: UmkmMerchant, actor, payload: str = "", image=None):
+    """Store a merchant's QRIS from a pasted payload or a sticker photo (``image``: the bytes of
+    an upload already cleaned by ``ebakul.core.uploads``). The owner's account or an
+    administrator may do it in any state (the QRIS is a payment detail, kept in the history); the
+    NMID of another merchant is not refused here: it is the ``qris_nmid_shared`` signal on
+    purchases, since the first registrant may be the wrong one (docs/adr/0212)."""
+    from ebakul.core.errors import PermissionDeniedError
+
+    merchant = UmkmMerchant.objects.select_for_update().get(pk=merchant.pk)
+    if not merchant_may_edit(merchant=merchant, actor=actor):
+        raise PermissionDeniedError(MSG_NOT_YOURS, code="merchant_not_yours")
+    qris = qris_from_image(image) if image is not None and not payload else parse_qris(payload)
+    merchant.qris_payload = qris.payload
+    merchant.qris_nmid = qris.nmid
+    merchant.qris_name = qris.merchant_name[:100]
+    merchant.qris_city = qris.city[:50]
+    merchant.full_clean()
+    set_history_user(merchant, actor)
+    merchant.save()
+    return merchant
+
+
+# --- Migration from the running programme (issue 15, manage.py import_merchants) ---------------
+
+
+def verified_state_code() -> str:
+    """The merchant workflow's state that counts as verified (the first, in display order)."""
+    wf = _workflow()
+    for code in wf.workflow_states(wf.MERCHANT):
+        if wf.has_flag(wf.MERCHANT, code, "counts_as_verified"):
+            return code
+    raise LookupError("the merchant workflow has no verified state")
+
+
+@transaction.atomic
+def merchant_import_verification(
+    *, merchant: UmkmMerchant, verified_from: dt.datetime, actor=None, note: str = ""
+) -> UmkmMerchant:
+    """Carry over a verification made before eBakul (docs/adr/0213): the registration goes to
+    the workflow's verified state as an event of ``actor`` (None: the system) with ``note``,
+    and its verification span starts at ``verified_from`` (purchases from then on count)."""
+    from ebakul.workflow.models import WorkflowEvent
+
+    merchant = UmkmMerchant.objects.select_for_update().get(pk=merchant.pk)
+    wf = _workflow()
+    if wf.has_flag(wf.MERCHANT, merchant.status, "counts_as_verified"):
+        return merchant
+    old, new = merchant.status, verified_state_code()
+    merchant.status = new
+    set_history_user(merchant, actor)
+    merchant.save(update_fields=["status", "updated_at"])
+    WorkflowEvent.objects.create(
+        document_type=wf.MERCHANT,
+        object_id=merchant.pk,
+        from_state=old,
+        to_state=new,
+        action="import_verified",
+        actor=actor,
+        comment=note,
+    )
+    merchant_status_changed(merchant=merchant, old=old, new=new, at=verified_from)
+    return merchant

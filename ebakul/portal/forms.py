@@ -17,6 +17,7 @@ from ebakul.compliance.services import APPEAL_REASON_MIN_LENGTH, MSG_APPEAL_REAS
 from ebakul.core.uploads import CleanFileFormField
 from ebakul.core.validators import MSG_AMOUNT_POSITIVE, MSG_NOT_IN_FUTURE, normalize_phone
 from ebakul.merchants.models import Kecamatan, MerchantCategory, UmkmMerchant
+from ebakul.merchants.qris import MSG_QRIS_EMPTY
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases.dates import validate_purchase_date
 from ebakul.purchases.models import PaymentMethod
@@ -146,6 +147,7 @@ class MerchantBusinessForm(forms.ModelForm):
             "business_name",
             "owner_name",
             "owner_nik",
+            "owner_kk",
             "nib",
             "category",
             "kecamatan",
@@ -156,6 +158,7 @@ class MerchantBusinessForm(forms.ModelForm):
         ]
         widgets = {
             "owner_nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
+            "owner_kk": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
             "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
         }
@@ -343,4 +346,37 @@ class RecoveryCodeForm(forms.Form):
         label=_("Repeat the new password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class QrisForm(forms.Form):
+    """A merchant's QRIS (issue 15): a photo of the sticker, or the text pasted from a QRIS app.
+    The merchant service parses and checks it (ebakul/merchants/qris.py); this only requires one
+    of the two."""
+
+    photo = forms.FileField(
+        label=_("Photo of the QRIS sticker"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    payload = forms.CharField(
+        label=_("Or paste the QRIS text"),
+        required=False,
+        max_length=512,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("photo") and not (data.get("payload") or "").strip():
+            raise forms.ValidationError(MSG_QRIS_EMPTY)
+        return data
+
+
+class ScanForm(forms.Form):
+    """A photo of a business's QRIS sticker or eBakul poster, to pick the business."""
+
+    photo = forms.FileField(
+        label=_("Photo of the QRIS or the eBakul poster"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )

@@ -45,6 +45,8 @@ urlpatterns = [
     # Employee self-service
     path("pegawai/", employee.employee_home, name="employee_home"),
     path("pegawai/belanja/pilih-usaha/", employee.merchant_pick, name="merchant_pick"),
+    path("pegawai/belanja/pindai/", employee.merchant_scan, name="merchant_scan"),
+    path("pegawai/belanja/baca-nota/", employee.receipt_prefill, name="receipt_prefill"),
     path("pegawai/belanja/baru/", employee.purchase_new, name="purchase_new"),
     path("pegawai/belanja/baru/foto/", employee.pending_receipt, name="pending_receipt"),
     path("pegawai/belanja/", employee.purchase_list, name="purchase_list"),
@@ -67,4 +69,5 @@ urlpatterns = [
         "usaha/penjualan/<int:pk>/<slug:action>/", merchant.sale_action, name="merchant_sale_action"
     ),
     path("usaha/poster/", merchant.poster, name="merchant_poster"),
+    path("usaha/qris/", merchant.qris, name="merchant_qris"),
 ]

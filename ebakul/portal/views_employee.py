@@ -1,16 +1,18 @@
 """Employee self-service: progress, recording purchases, history, appeals."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ebakul.compliance.models import Appeal, AppealStatus, MonthlyCompliance
 from ebakul.compliance.rules import indonesian_month
@@ -19,14 +21,18 @@ from ebakul.core.errors import DomainError
 from ebakul.core.periods import now_wib, validate_period
 from ebakul.core.uploads import (
     CleanUpload,
+    clean_upload,
     pending_clear,
     pending_exists,
     pending_get,
     pending_keep,
     pending_response,
 )
+from ebakul.integrity.ocr import PREFILL_TIME_LIMIT, read_image
+from ebakul.merchants.qris import QRIS_PHOTO_POLICY, decode_qr_image, parse_qris
 from ebakul.merchants.selectors import merchants_selectable
 from ebakul.purchases import services as purchase_services
+from ebakul.purchases.receipts import clean_receipt
 from ebakul.purchases.selectors import purchases_visible_to
 from ebakul.purchases.services import ACTION_CONTEST, purchase_create, purchase_is_editable
 from ebakul.workflow.selectors import (
@@ -40,7 +46,7 @@ from ebakul.workflow.selectors import (
 
 from . import access
 from .access import employee_required
-from .forms import AppealForm, ContestForm, MerchantSearchForm, PurchaseForm
+from .forms import AppealForm, ContestForm, MerchantSearchForm, PurchaseForm, ScanForm
 
 MSG_PURCHASE_SUBMITTED = _(
     "Purchase %(number)s was sent. The business will confirm it, then a verifier checks it."
@@ -153,6 +159,84 @@ def merchant_pick(request):
             "results": results[:PICKER_LIMIT],
             "more": len(results) > PICKER_LIMIT,
         },
+    )
+
+
+MSG_SCAN_NO_CODE = _("No QR code was found in the photo. Take a sharper photo, closer to the code.")
+MSG_SCAN_UNKNOWN = _(
+    "This code does not belong to a verified business in eBakul. Search the business by name."
+)
+
+
+def _merchant_from_codes(texts: list[str]):
+    """The verified business a scanned code names: a QRIS (by its NMID) or the eBakul poster
+    (its link to the purchase form with ``?merchant=<id>``)."""
+    selectable = merchants_selectable().select_related("kecamatan", "category")
+    poster_path = reverse("portal:purchase_new")
+    for text in texts:
+        try:
+            parsed = parse_qris(text)
+        except ValidationError:
+            parts = urlsplit(text.strip())
+            merchant_id = parse_qs(parts.query).get("merchant", [""])[0]
+            if parts.path == poster_path and re.fullmatch(r"[0-9]{1,12}", merchant_id):
+                found = selectable.filter(pk=merchant_id).first()
+                if found:
+                    return found
+            continue
+        found = selectable.filter(qris_nmid=parsed.nmid).order_by("pk").first()
+        if found:
+            return found
+    return None
+
+
+@employee_required
+@require_POST
+def merchant_scan(request):
+    """Pick the business by a photo of its QRIS sticker or its eBakul poster (issue 15); the
+    photo is cleaned like any upload, decoded with zbar on the server and not stored."""
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, MSG_SCAN_NO_CODE)
+        return redirect("portal:merchant_pick")
+    try:
+        texts = decode_qr_image(clean_upload(form.cleaned_data["photo"], QRIS_PHOTO_POLICY).read())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portal:merchant_pick")
+    if not texts:
+        messages.error(request, MSG_SCAN_NO_CODE)
+        return redirect("portal:merchant_pick")
+    merchant = _merchant_from_codes(texts)
+    if merchant is None:
+        messages.error(request, MSG_SCAN_UNKNOWN)
+        return redirect("portal:merchant_pick")
+    return redirect(reverse("portal:purchase_new") + f"?merchant={merchant.pk}")
+
+
+@employee_required
+@require_POST
+def receipt_prefill(request):
+    """The total and date read from a receipt photo, for the purchase form to fill the fields
+    still empty (issue 15). Answers within a few seconds or with nothing; never stores
+    anything and never blocks the form, which works the same without it."""
+    empty = {"amount": None, "date": None}
+    photo = request.FILES.get("receipt")
+    if not photo:
+        return JsonResponse(empty)
+    try:
+        cleaned = clean_receipt(photo)
+        reading = read_image(cleaned.read(), timeout=PREFILL_TIME_LIMIT)
+    except (ValidationError, RuntimeError):
+        return JsonResponse(empty)
+    today = now_wib().date()
+    date = reading.date if reading.date and reading.date <= today else None
+    return JsonResponse(
+        {
+            "amount": reading.amount,
+            "date": date.isoformat() if date else None,
+            "today": date == today,
+        }
     )
 
 

@@ -16,7 +16,7 @@ from ebakul.accounts import roles
 from ebakul.accounts.services import user_create
 from ebakul.core.errors import DomainError
 from ebakul.merchants.selectors import merchants_visible_to
-from ebakul.merchants.services import merchant_create, merchant_update
+from ebakul.merchants.services import merchant_create, merchant_set_qris, merchant_update
 from ebakul.purchases.models import PurchaseStatus
 from ebakul.purchases.selectors import purchases_visible_to
 from ebakul.workflow.selectors import (
@@ -31,7 +31,7 @@ from ebakul.workflow.selectors import (
 
 from . import access
 from .access import merchant_required
-from .forms import DisputeForm, MerchantAccountForm, MerchantBusinessForm
+from .forms import DisputeForm, MerchantAccountForm, MerchantBusinessForm, QrisForm
 
 MSG_ACCOUNT_CREATED = _("Your account is ready. Now fill in the details of your business.")
 MSG_MERCHANT_SUBMITTED = _(
@@ -41,6 +41,7 @@ MSG_MERCHANT_SAVED_NOT_SUBMITTED = _("Your data was saved but could not be sent:
 MSG_SALE_CONFIRMED = _("Sale %(number)s confirmed. Thank you.")
 MSG_SALE_DISPUTED = _("Sale %(number)s disputed. A verifier will look at it.")
 MSG_NOT_EDITABLE_NOW = _("Your registration cannot be changed in its current state.")
+MSG_QRIS_SAVED = _("Your QRIS %(nmid)s (%(name)s) is saved.")
 
 SALE_ACTIONS = {"confirm": MSG_SALE_CONFIRMED, "dispute": MSG_SALE_DISPUTED}
 TOTAL_MONTHS = 6
@@ -265,3 +266,35 @@ def poster(request):
             "verified": has_flag(MERCHANT, merchant.status, "counts_as_verified"),
         },
     )
+
+
+@merchant_required
+@require_http_methods(["GET", "POST"])
+def qris(request):
+    """Add or replace the business's QRIS: a sticker photo (decoded with zbar) or the pasted
+    text (issue 15). Parsed and checked by merchants.services.merchant_set_qris."""
+    merchant = _merchant(request)
+    if merchant is None:
+        return redirect("portal:merchant_business")
+    posted = request.method == "POST"
+    form = QrisForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        payload = (form.cleaned_data.get("payload") or "").strip()
+        try:
+            merchant = merchant_set_qris(
+                merchant=merchant,
+                actor=request.user,
+                payload=payload,
+                image=None if payload else form.cleaned_data.get("photo"),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        except DomainError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request, MSG_QRIS_SAVED % {"nmid": merchant.qris_nmid, "name": merchant.qris_name}
+            )
+            return redirect("portal:merchant_home")
+    return render(request, "portal/merchant/qris.html", {"form": form, "merchant": merchant})

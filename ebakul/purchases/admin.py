@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
@@ -27,7 +27,7 @@ from ebakul.workflow.admin import (
 )
 from ebakul.workflow.selectors import PURCHASE, has_flag
 
-from .models import Purchase, PurchaseLimit
+from .models import Purchase, PurchaseLimit, ReceiptReading
 from .selectors import purchases_visible_to
 from .services import purchase_create, purchase_may_edit, purchase_update
 
@@ -114,6 +114,7 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
                     "receipt",
                     "receipt_preview",
                     "receipt_sha256",
+                    "receipt_reading_text",
                 )
             },
         ),
@@ -128,6 +129,7 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
         "period",
         "receipt_preview",
         "receipt_sha256",
+        "receipt_reading_text",
         "created_by",
         "created_at",
         "updated_at",
@@ -165,6 +167,28 @@ class PurchaseAdmin(WorkflowAdminMixin, NoDeleteMixin, DeskHistoryAdmin):
             # Receipts are personal data: served by the row-scoped receipt view, never as
             # public media files.
             reverse("portal:receipt", args=[obj.pk]),
+        )
+
+    @display(description=_("text read from the receipt"))
+    def receipt_reading_text(self, obj):
+        """What OCR read (issue 15), next to the photo, with the values it understood."""
+        if not obj or not obj.pk:
+            return "-"
+        reading = ReceiptReading.objects.filter(purchase_id=obj.pk).first()
+        if reading is None or reading.receipt_sha256 != obj.receipt_sha256:
+            return _("Not read yet.")
+        facts = [
+            (_("total read (Rp)"), format_rupiah(reading.amount) if reading.amount else "-"),
+            (_("date read"), f"{reading.date:%d/%m/%Y}" if reading.date else "-"),
+            (_("receipt number read"), reading.receipt_number or "-"),
+            (_("seller name read"), reading.seller_name or "-"),
+            (_("seller phone read"), reading.seller_phone or "-"),
+        ]
+        return format_html(
+            '<dl id="receipt-reading">{}</dl><pre style="white-space:pre-wrap;max-height:320px;'
+            'overflow:auto">{}</pre>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", facts),
+            reading.text or "-",
         )
 
     @display(description=_("new evidence for the review"))

@@ -191,3 +191,38 @@ class Purchase(TimeStampedModel):
             errors["qris_reference"] = [MSG_QRIS_REFERENCE_REQUIRED]
         if errors:
             raise ValidationError(errors)
+
+
+class ReceiptReading(models.Model):
+    """What OCR read on a purchase's receipt (issue 15): the text, for the verifier, and the values
+    parsed from it, compared with what the employee typed (ebakul/integrity/checks/ocr.py).
+    Written by a background task after the receipt is stored; never blocks a submission."""
+
+    purchase = models.OneToOneField(
+        Purchase,
+        on_delete=models.CASCADE,
+        related_name="receipt_reading",
+        verbose_name=_("purchase"),
+    )
+    receipt_sha256 = models.CharField(
+        _("receipt fingerprint"), max_length=64, blank=True, default=""
+    )
+    text = models.TextField(_("text read from the receipt"), blank=True, default="")
+    amount = models.PositiveBigIntegerField(_("total read (Rp)"), null=True, blank=True)
+    date = models.DateField(_("date read"), null=True, blank=True)
+    receipt_number = models.CharField(
+        _("receipt number read"), max_length=64, blank=True, default=""
+    )
+    seller_name = models.CharField(_("seller name read"), max_length=150, blank=True, default="")
+    seller_phone = models.CharField(_("seller phone read"), max_length=20, blank=True, default="")
+    seconds = models.FloatField(_("seconds"), default=0)
+    engine = models.CharField(_("engine"), max_length=60, blank=True, default="")
+    read_at = models.DateTimeField(_("read at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("receipt reading")
+        verbose_name_plural = _("receipt readings")
+        indexes = [models.Index(fields=["receipt_number"])]
+
+    def __str__(self):
+        return f"{self.purchase_id}: {self.amount} {self.date}"

@@ -8,8 +8,9 @@ from ebakul.core.models import next_document_number
 from ebakul.core.uploads import save_with_files
 
 from .dates import check_purchase_date, check_purchase_date_period
-from .models import Purchase
+from .models import Purchase, ReceiptReading
 from .receipts import clean_receipt
+from .signals import receipt_stored
 
 
 def _clean_receipt_field(receipt):
@@ -80,6 +81,7 @@ def purchase_create(
         if existing is None:
             raise
         return existing
+    receipt_stored.send(sender=Purchase, purchase=purchase)
     return purchase
 
 
@@ -179,7 +181,37 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
         purchase.receipt_sha256 = fields["receipt"].sha256
     set_history_user(purchase, actor)
     purchase.save()
+    if fields.get("receipt"):
+        receipt_stored.send(sender=Purchase, purchase=purchase)
     return purchase
+
+
+READING_FIELDS = (
+    "text",
+    "amount",
+    "date",
+    "receipt_number",
+    "seller_name",
+    "seller_phone",
+    "seconds",
+    "engine",
+)
+
+
+def receipt_reading_store(*, purchase_id: int, receipt_sha256: str, **values) -> ReceiptReading:
+    """Store (or replace) what OCR read on a purchase's receipt. A reading of a receipt that was
+    replaced meanwhile is dropped by the caller comparing ``receipt_sha256``."""
+    unknown = set(values) - set(READING_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown reading fields {sorted(unknown)}")
+    values["text"] = (values.get("text") or "")[:20000]
+    values["receipt_number"] = (values.get("receipt_number") or "")[:64]
+    values["seller_name"] = (values.get("seller_name") or "")[:150]
+    values["seller_phone"] = (values.get("seller_phone") or "")[:20]
+    reading, _created = ReceiptReading.objects.update_or_create(
+        purchase_id=purchase_id, defaults={"receipt_sha256": receipt_sha256, **values}
+    )
+    return reading
 
 
 MSG_NOT_DELETABLE = _("Only a draft purchase can be deleted; a sent purchase stays on record.")

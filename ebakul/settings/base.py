@@ -29,6 +29,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# The key of the HMAC that hides NIK and KK numbers for matching (ebakul/core/keyed_hash.py).
+# Never SECRET_KEY: rotating that must not unlink every stored hash. See docs/adr/0210.
+IDENTITY_HASH_KEY = os.environ.get("EBAKUL_IDENTITY_HASH_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -315,6 +318,9 @@ EBAKUL = {
         ("/api/", DATA_UPLOAD_MAX_MEMORY_SIZE),
         ("/", _UPLOAD_MAX_BYTES + 1024 * 1024),
     ),
+    # Read every stored receipt with Tesseract in the background (ebakul/integrity/ocr.py);
+    # off lets an overloaded server skip OCR (the OCR signals then stay silent).
+    "OCR_ON_UPLOAD": env_bool("EBAKUL_OCR_ON_UPLOAD", True),
     # No purchase may be dated before the programme started (ISO date; docs/adr/0097).
     "PROGRAMME_START": os.environ.get("EBAKUL_PROGRAMME_START", "2025-01-01"),
     # Checks a draft purchase's period must pass, called as check(period=...): the purchases

@@ -3,15 +3,15 @@
 import secrets
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, SECRET_KEY, env_bool
+from .base import DATA_DIR, IDENTITY_HASH_KEY, SECRET_KEY, env_bool
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 
-def _local_secret_key() -> str:
+def _local_secret_key(name: str = "secret_key") -> str:
     """A key of this checkout's own, made once and kept in the data folder (never in the
     repository): signed links and tokens of one demo cannot be forged from the public code."""
-    path = DATA_DIR / "secret_key"
+    path = DATA_DIR / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -20,4 +20,5 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = SECRET_KEY or _local_secret_key()
+IDENTITY_HASH_KEY = IDENTITY_HASH_KEY or _local_secret_key("identity_hash_key")
 ALLOWED_HOSTS = ["*"]

@@ -14,6 +14,7 @@ from .base import (
     DATABASE_URL,
     EBAKUL_SITE_URL,
     EMAIL_BACKEND,
+    IDENTITY_HASH_KEY,
     REDIS_URL,
     SECRET_KEY,
     env_bool,
@@ -36,6 +37,11 @@ REFUSED_EMAIL_BACKENDS = {
 problems = []
 if not SECRET_KEY:
     problems.append("DJANGO_SECRET_KEY is not set (a long random string, kept secret).")
+if len(IDENTITY_HASH_KEY) < 32:
+    problems.append(
+        "EBAKUL_IDENTITY_HASH_KEY is not set (a random string of at least 32 characters, kept "
+        "secret and never changed: it links NIK and KK numbers without storing them readably)."
+    )
 if not os.environ.get("DJANGO_ALLOWED_HOSTS", "").strip():
     problems.append(
         "DJANGO_ALLOWED_HOSTS is not set (the host names of the site, comma separated)."

@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env_bool
 
 SECRET_KEY = "test-only-key"
+IDENTITY_HASH_KEY = "test-only-identity-hash-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

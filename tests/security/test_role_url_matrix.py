@@ -313,6 +313,9 @@ PORTAL = {
     }.get(r, OK),
     "pegawai/": _portal(EMPLOYEE_PAGE),
     "pegawai/belanja/pilih-usaha/": _portal(EMPLOYEE_PAGE),
+    # Picking the business by a photo of its QRIS or poster; OCR pre-fill (issue 15): POST only.
+    "pegawai/belanja/pindai/": _portal({ANON: LOGIN, EMP: METHOD}),
+    "pegawai/belanja/baca-nota/": _portal({ANON: LOGIN, EMP: METHOD}),
     # Without a chosen merchant: to the merchant picker.
     "pegawai/belanja/baru/": _portal({**EMPLOYEE_PAGE, EMP: frozenset({OK, REDIRECT})}),
     "pegawai/belanja/": _portal(EMPLOYEE_PAGE),
@@ -342,6 +345,7 @@ PORTAL = {
     "usaha/penjualan/": _portal(MERCHANT_PAGE),
     "usaha/penjualan/<int:pk>/<slug:action>/": _portal({ANON: LOGIN, MER: METHOD, SU: METHOD}),
     "usaha/poster/": _portal(MERCHANT_PAGE),
+    "usaha/qris/": _portal(MERCHANT_PAGE),
 }
 
 # --- API: API keys only; a browser session (any role) gets 401 -----------------------------------

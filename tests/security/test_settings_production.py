@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/15",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "EBAKUL_SITE_URL": "https://ebakul.example.org",
+    "EBAKUL_IDENTITY_HASH_KEY": "ci-dummy-identity-key-not-secret-" + "p3Vn8Qe2" * 4,
 }
 SHOW = (
     "import json, sys; from ebakul.settings import production as s; json.dump({k: getattr(s, k, "

@@ -58,11 +58,9 @@ class EmployeeUpsertView(ApiView):
         body_nip = request.data.get("nip")
         if body_nip not in (None, "") and str(body_nip) != nip:
             raise exceptions.ValidationError({"nip": [MSG_NIP_MISMATCH]})
-        serializer = EmployeeUpsertSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        employee, created = employee_upsert(
-            data={**serializer.validated_data, "nip": nip}, actor=request.user
-        )
+        # employee_upsert validates the raw body itself: one set of rules for the API and the
+        # import (docs/adr/0211); a DjangoValidationError becomes the 400 problem.
+        employee, created = employee_upsert(data={**request.data, "nip": nip}, actor=request.user)
         employee = Employee.objects.select_related("employee_class", "work_unit").get(
             pk=employee.pk
         )
@@ -103,21 +101,14 @@ class EmployeeBulkUpsertView(ApiView):
             if not isinstance(row, dict):
                 result["errors"] = [{"field": None, "message": str(MSG_ROW_NOT_OBJECT)}]
             else:
-                serializer = EmployeeBulkRowSerializer(data=row)
-                if not serializer.is_valid():
-                    result["errors"] = problems.validation_errors(
-                        exceptions.ValidationError(serializer.errors)
-                    )
+                try:
+                    # employee_upsert validates the raw row (docs/adr/0211) and is atomic on
+                    # its own: a savepoint per row.
+                    _employee, created = employee_upsert(data=row, actor=request.user)
+                except DjangoValidationError as exc:
+                    result["errors"] = problems.validation_errors(exc)
                 else:
-                    try:
-                        # employee_upsert is atomic on its own: a savepoint per row.
-                        _employee, created = employee_upsert(
-                            data=serializer.validated_data, actor=request.user
-                        )
-                    except DjangoValidationError as exc:
-                        result["errors"] = problems.validation_errors(exc)
-                    else:
-                        result["status"] = "created" if created else "updated"
+                    result["status"] = "created" if created else "updated"
             if result["errors"]:
                 result["status"] = "rejected"
             counts[result["status"]] += 1

@@ -124,6 +124,54 @@ async function sendDrafts() {
   }
 }
 
+// OCR pre-fill (issue 15): the server reads the total and the date of the chosen photo within a
+// few seconds; only fields still empty are filled, and nothing happens when it is slow, offline
+// or unreadable.
+const PREFILL_WAIT_MS = 8000;
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+async function prefill(form, photo) {
+  const url = form.dataset.prefillUrl;
+  const amount = form.querySelector('[name="amount"]');
+  const when = form.querySelector('[name="purchased_at"]');
+  if (!url || !navigator.onLine || ((!amount || amount.value) && (!when || when.value))) return;
+  const token = form.querySelector('[name="csrfmiddlewaretoken"]');
+  const body = new FormData();
+  body.append("receipt", photo, "nota.jpg");
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), PREFILL_WAIT_MS);
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: token ? { "X-CSRFToken": token.value } : {},
+      signal: controller.signal,
+    });
+    if (!response.ok) return;
+    const read = await response.json();
+    if (amount && !amount.value && read.amount) {
+      amount.value = Number(read.amount).toLocaleString("id-ID");
+      amount.dataset.prefilled = "ocr";
+    }
+    if (when && !when.value && read.date) {
+      const now = new Date();
+      const time = read.today
+        ? `${pad(now.getHours())}:${pad(now.getMinutes())}:00`
+        : "12:00:00";
+      when.value = `${read.date}T${time}`;
+      when.dataset.prefilled = "ocr";
+    }
+  } catch (error) {
+    // slow or offline: the employee types the values, as without OCR
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function setUp(form) {
   const key = form.querySelector("[data-client-key]");
   if (key && !key.value) key.value = newKey();
@@ -140,6 +188,7 @@ function setUp(form) {
           input.files = transfer.files;
         }
         input.dataset.compressed = String(input.files[0].size);
+        prefill(form, input.files[0]); // not awaited: the form never waits for OCR
       }).catch(() => {
         input.dataset.compressed = "0"; // not decodable here: sent as chosen, the server decides
       });
