@@ -28,3 +28,10 @@ class ComplianceConfig(AppConfig):
             PERIOD_GUARD,
             lambda document, action: assert_purchase_changeable(purchase=document, action=action),
         )
+
+        # The integrity scan's "whole remaining requirement" signal reads the stored results.
+        from ebakul.integrity.behaviour import register_requirement_provider
+
+        from .selectors import required_spend_by_employee
+
+        register_requirement_provider("compliance_required_spend", required_spend_by_employee)

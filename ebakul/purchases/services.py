@@ -6,6 +6,7 @@ from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.history import set_history_user
 from ebakul.core.models import next_document_number
 
+from . import hooks
 from .dates import check_purchase_date, check_purchase_date_period
 from .models import Purchase
 from .receipts import clean_receipt
@@ -50,6 +51,7 @@ def purchase_create(
     period = check_purchase_date(purchased_at) if purchased_at else ""
     if receipt:
         receipt = _clean_receipt_field(receipt)
+        hooks.check_receipt(employee=employee, receipt=receipt)
     purchase = Purchase(
         employee=employee,
         merchant=merchant,
@@ -79,6 +81,8 @@ def purchase_create(
         if existing is None:
             raise
         return existing
+    if purchase.receipt:
+        hooks.receipt_stored(purchase)
     return purchase
 
 
@@ -165,6 +169,9 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     period = check_purchase_date(purchased_at) if purchased_at else ""
     if fields.get("receipt"):
         fields["receipt"] = _clean_receipt_field(fields["receipt"])
+        hooks.check_receipt(
+            employee=current.employee_id, receipt=fields["receipt"], purchase=purchase
+        )
     for name, value in fields.items():
         setattr(purchase, name, value)
     # Whatever the caller's instance carries, who the purchase is for and who recorded it stay.
@@ -178,6 +185,8 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
         purchase.receipt_sha256 = fields["receipt"].sha256
     set_history_user(purchase, actor)
     purchase.save()
+    if fields.get("receipt"):
+        hooks.receipt_stored(purchase)
     return purchase
 
 
