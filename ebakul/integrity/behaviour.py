@@ -118,7 +118,7 @@ def scan_period(period: str, *, rescore: bool = True) -> dict:
 
     # Mostly one work unit.
     units = {
-        (m, unit): f"{n} dari {int(total)} klaim dari satu perangkat daerah"
+        (m, unit): f"{n} dari {int(total)} klaim dari satu unit kerja"
         for m, unit, n, total in _rows(
             ONE_UNIT_SQL, [*base, *base, ONE_UNIT_MIN_CLAIMS, ONE_UNIT_SHARE, ONE_UNIT_MIN_BUYERS]
         )

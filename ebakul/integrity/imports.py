@@ -266,7 +266,7 @@ def _record(row: dict, receipts_dir: Path) -> Purchase:
     name = Path((row.get("receipt_file") or "").strip()).name
     path = receipts_dir / name
     if not name or not path.is_file():
-        raise RowRefused(f"berkas struk tidak ditemukan: {name!r}")
+        raise RowRefused(f"berkas nota tidak ditemukan: {name!r}")
     upload = SimpleUploadedFile(name, path.read_bytes())
     method = (row.get("payment_method") or "cash").strip().lower() or "cash"
     with replaying(), services.inline_checks():
