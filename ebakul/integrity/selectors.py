@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from ebakul.core.periods import today_wib
 from ebakul.purchases.models import Purchase
@@ -56,6 +57,17 @@ def near_duplicate_candidates(variants: list[tuple[int, int, str]]) -> Q:
     return q
 
 
+def _close_in_sql(variants) -> RawSQL:
+    """The 64-bit distances checked by the database on the candidates the bands found (so only
+    the few close rows travel); the 256-bit check stays in Python."""
+    parts, params = [], []
+    for phash, dhash, _p16 in variants:
+        parts.append("BIT_COUNT(phash ^ %s) <= %s OR BIT_COUNT(dhash ^ %s) <= %s")
+        params += [phash, NEAR_PHASH, dhash, NEAR_DHASH]
+    sql = "(" + " OR ".join(parts) + ")"  # fixed text; every value is bound
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+
+
 def is_near(variants, phash: int, dhash: int, phash16: str) -> int | None:
     """The smallest 256-bit distance of a matching variant, None when none matches."""
     best = None
@@ -72,8 +84,10 @@ def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> 
     """Stored receipts that look like ``fp``'s (any rotation), nearest first. ``before_id``: only
     purchases recorded before that one (the earlier claims)."""
     variants = _variants(fp)
-    rows = ReceiptFingerprint.objects.filter(near_duplicate_candidates(variants)).exclude(
-        purchase_id=fp.purchase_id
+    rows = (
+        ReceiptFingerprint.objects.filter(near_duplicate_candidates(variants))
+        .filter(_close_in_sql(variants))
+        .exclude(purchase_id=fp.purchase_id)
     )
     if before_id is not None:
         rows = rows.filter(purchase_id__lt=before_id)
