@@ -33,3 +33,10 @@ class ComplianceConfig(AppConfig):
         from .workbench import register as register_workbench
 
         register_workbench()
+
+        # The integrity scan's "whole remaining requirement" signal reads the stored results.
+        from ebakul.integrity.behaviour import register_requirement_provider
+
+        from .selectors import required_spend_by_employee
+
+        register_requirement_provider("compliance_required_spend", required_spend_by_employee)

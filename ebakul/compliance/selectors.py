@@ -330,3 +330,12 @@ def period_to_control() -> Period:
         .first()
     )
     return waiting or period_get_or_create(current)
+
+
+def required_spend_by_employee(period: str) -> dict[int, int]:
+    """{employee id: required amount} of the period's stored results (issue 15's scan)."""
+    from .models import MonthlyCompliance
+
+    return dict(
+        MonthlyCompliance.objects.filter(period=period).values_list("employee_id", "required_spend")
+    )

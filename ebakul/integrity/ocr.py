@@ -4,7 +4,7 @@ seller name and phone parsed from it.
 The parsing functions are pure (text in, value out) and unit-tested on text; :func:`ocr_image`
 runs Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-ind``, ``pytesseract``) with a time
 limit. :func:`read_receipt_task` is started by ``core.dispatch`` when ``purchases`` says a receipt
-was stored (``ebakul.purchases.signals.receipt_stored``) and stores a
+was stored (``ebakul.purchases.hooks``, registered by IntegrityConfig.ready) and stores a
 ``purchases.ReceiptReading``. No OCR result ever blocks a submission.
 """
 
@@ -20,7 +20,6 @@ from celery import shared_task
 from django.conf import settings
 
 from ebakul.core.dispatch import dispatch
-from ebakul.purchases.signals import receipt_stored
 
 OCR_LANGUAGES = "ind+eng"
 TASK_TIME_LIMIT = 60  # seconds for the background reading
@@ -281,9 +280,7 @@ def read_receipt_task(purchase_id: int) -> None:
         )
 
 
-def _on_receipt_stored(sender, purchase, **kwargs) -> None:
+def receipt_stored(purchase) -> None:
+    """Start reading a stored receipt after the commit (unless OCR_ON_UPLOAD is off)."""
     if settings.EBAKUL.get("OCR_ON_UPLOAD", True):
         dispatch(read_receipt_task, purchase.pk)
-
-
-receipt_stored.connect(_on_receipt_stored, dispatch_uid="ebakul.integrity.ocr")

@@ -7,10 +7,10 @@ from ebakul.core.history import set_history_user
 from ebakul.core.models import next_document_number
 from ebakul.core.uploads import save_with_files
 
+from . import hooks
 from .dates import check_purchase_date, check_purchase_date_period
 from .models import Purchase, ReceiptReading
 from .receipts import clean_receipt
-from .signals import receipt_stored
 
 
 def _clean_receipt_field(receipt):
@@ -52,6 +52,7 @@ def purchase_create(
     period = check_purchase_date(purchased_at) if purchased_at else ""
     if receipt:
         receipt = _clean_receipt_field(receipt)
+        hooks.check_receipt(employee=employee, receipt=receipt)
     purchase = Purchase(
         employee=employee,
         merchant=merchant,
@@ -81,7 +82,8 @@ def purchase_create(
         if existing is None:
             raise
         return existing
-    receipt_stored.send(sender=Purchase, purchase=purchase)
+    if purchase.receipt:
+        hooks.receipt_stored(purchase)
     return purchase
 
 
@@ -168,6 +170,9 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     period = check_purchase_date(purchased_at) if purchased_at else ""
     if fields.get("receipt"):
         fields["receipt"] = _clean_receipt_field(fields["receipt"])
+        hooks.check_receipt(
+            employee=current.employee_id, receipt=fields["receipt"], purchase=purchase
+        )
     for name, value in fields.items():
         setattr(purchase, name, value)
     # Whatever the caller's instance carries, who the purchase is for and who recorded it stay.
@@ -182,7 +187,7 @@ def purchase_update(*, purchase: Purchase, actor, **fields) -> Purchase:
     set_history_user(purchase, actor)
     purchase.save()
     if fields.get("receipt"):
-        receipt_stored.send(sender=Purchase, purchase=purchase)
+        hooks.receipt_stored(purchase)
     return purchase
 
 

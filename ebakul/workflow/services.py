@@ -345,6 +345,56 @@ def _follow_automatic(wf: Compiled, document) -> None:
             return  # e.g. the period is locked: the document waits for a person instead
 
 
+def apply_system_action(*, document, action: str, comment: str = ""):
+    """Take ``action`` as the system (no actor), whoever may normally take it: only for replaying
+    what a person already did elsewhere (issue 15's import submits the claims it brings, see
+    docs/adr/0203). The transition must be enabled, its conditions hold and every
+    before-transition hook (the locked period) still runs; the event records no actor."""
+    key = documents.document_key(document)
+    model = documents.model_for(key)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=document.pk)
+        wf = load_workflow(key)
+        if wf is None or not wf.definition.active:
+            raise ConflictError(MSG_NO_WORKFLOW)
+        transition = wf.transition(locked.status, action)
+        if transition is None:
+            raise ConflictError(
+                MSG_NOT_FROM_STATE % {"action": action, "state": wf.state_label(locked.status)}
+            )
+        if not transition.enabled:
+            raise PermissionDeniedError(MSG_DISABLED % {"action": transition.label})
+        why_not = _condition_refusal(transition, locked)
+        if why_not:
+            raise PermissionDeniedError(why_not)
+        first_state = locked.status
+        _transit(transition, locked, None, (comment or "").strip())
+        _follow_automatic(wf, locked)
+        _sync_assignment(wf, locked, left_state=first_state)
+    document.status = locked.status
+    return locked
+
+
+def follow_automatic(*, document):
+    """Follow ``document``'s enabled automatic transitions now, as the system (no actor): for a
+    fact one of their before-transition hooks depends on that was recorded after the last action
+    (e.g. the integrity app's low-risk route, issue 15). Returns the locked, refreshed row."""
+    key = documents.document_key(document)
+    model = documents.model_for(key)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=document.pk)
+        wf = load_workflow(key)
+        if wf is None or not wf.definition.active:
+            return locked
+        first_state = locked.status
+        _follow_automatic(wf, locked)
+        if locked.status != first_state:
+            _sync_assignment(wf, locked, left_state=first_state)
+            _notify_owner(wf, locked, None)
+    document.status = locked.status
+    return locked
+
+
 # --- Assignment ---------------------------------------------------------------------------
 def _active_assignments(key: str, object_id: int):
     return Assignment.objects.filter(document_type=key, object_id=object_id, active=True)

@@ -181,6 +181,19 @@ DESK_MODELS: dict[str, Desk] = {
     "compliance.deductionadjustment": Desk(**READ_ONLY),
     # The common reasons offered when refusing (ADR 0110): switched off, never deleted.
     "workflow.refusalreason": Desk(delete=NONE),
+    # Integrity (issue 15): weights and thresholds are the administrators'; the scores are read
+    # by verifiers and administrators (never written by hand), with the investigation queue and
+    # the report.
+    "integrity.signalweight": Desk(),
+    "integrity.riskpolicy": Desk(),
+    "integrity.purchaserisk": Desk(
+        view={VER, ADM, SU},
+        **READ_ONLY,
+        extra={
+            "investigasi/": lambda r: OK if r in {VER, ADM, SU} else FORBIDDEN,
+            "laporan/": lambda r: OK if r in {VER, ADM, SU} else FORBIDDEN,
+        },
+    ),
 }
 
 # Standard pages of every ModelAdmin: suffix -> expectation for a desk role.
@@ -231,8 +244,7 @@ DESK_OTHER: dict[str, Callable[[str], object]] = {
     # App index of the employees app: every desk role has a model there.
     # (the order follows admin registration: core re-registers celery-beat's admins, ADR 0145)
     "desk/^(?P<app_label>core|django_celery_beat|auth|accounts|notifications|workflow|merchants|"
-    "employees|"
-    "purchases|compliance|api)/$": _desk(),
+    "employees|purchases|integrity|compliance|api)/$": _desk(),
     "desk/(?P<url>.*)$": lambda r: LOGIN if r in NOT_DESK else NOTFOUND,
     # The review workbench: one's own queue (the oldest task, or an empty page); a task of
     # somebody else's queue (the sample purchase is nobody's task here) is refused to everyone.
@@ -450,6 +462,7 @@ def _build_world() -> World:
     from ebakul.compliance.selectors import period_get_or_create
     from ebakul.core.models import DocumentSequence, Notification
     from ebakul.employees.models import EmployeeClass, UnitOperator, WorkUnit
+    from ebakul.integrity.models import PurchaseRisk, RiskPolicy, SignalWeight
     from ebakul.merchants.models import ChainDenyEntry, Kecamatan, MerchantCategory
     from ebakul.notifications.models import OutboxMessage
     from ebakul.purchases.models import PurchaseLimit
@@ -603,6 +616,13 @@ def _build_world() -> World:
             employee=other, period=period, amount=1_000, reason="Matriks"
         ),
         "workflow.refusalreason": RefusalReason.objects.first(),
+        "integrity.signalweight": SignalWeight.objects.create(
+            signal_code="payment_reference_reused", weight=50, effective_from=dt.date(2026, 1, 1)
+        ),
+        "integrity.riskpolicy": RiskPolicy.objects.create(effective_from=dt.date(2026, 1, 1)),
+        "integrity.purchaserisk": PurchaseRisk.objects.create(
+            purchase=purchase, score=70, route="investigate", period=purchase.period
+        ),
         "compliance.jobrun": JobRun.objects.create(job="compute", status="success", started_at=now),
         "compliance.complianceevent": ComplianceEvent.objects.create(
             kind="matrix", period=period, employee=other

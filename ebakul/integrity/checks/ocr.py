@@ -1,7 +1,7 @@
 """OCR signals (issue 15): what the receipt says against what the employee typed, and one receipt
 number of a merchant claimed twice. They read ``purchases.ReceiptReading`` (written by
 ebakul/integrity/ocr.read_receipt_task); no reading yet, or a reading of a receipt since replaced,
-raises nothing. Importing this module also connects the OCR task to ``receipt_stored``."""
+raises nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import WIB
-from ebakul.integrity import ocr  # noqa: F401 - connects the OCR task to receipt_stored
 from ebakul.integrity.detectors import Finding, purchase_detector, register_signal
 from ebakul.purchases.models import ReceiptReading
 
