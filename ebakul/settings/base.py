@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ebakul.accounts",
     "ebakul.merchants",
     "ebakul.employees",
+    "ebakul.marketplace",
     "ebakul.purchases",
     "ebakul.workflow",
     "ebakul.integrity",
