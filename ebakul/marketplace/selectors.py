@@ -95,8 +95,14 @@ def _fulltext(qs: QuerySet[Listing], terms: list[str]) -> QuerySet[Listing]:
         qs = qs.alias(matched=everything).filter(matched__gt=0)
         return qs.annotate(relevance=MatchAgainst("name_norm", query=boolean) * 3 + everything)
     # SQLite (the demo): every term must occur; a term in the name weighs more.
+    # Words or their beginnings, like FULLTEXT's ``term*``: at the start or after a space.
     for term in terms:
-        qs = qs.filter(Q(name_norm__contains=term) | Q(body_norm__contains=term))
+        qs = qs.filter(
+            Q(name_norm__startswith=term)
+            | Q(name_norm__contains=f" {term}")
+            | Q(body_norm__startswith=term)
+            | Q(body_norm__contains=f" {term}")
+        )
     score: Any = Value(0, output_field=IntegerField())
     for term in terms:
         score = score + Case(
