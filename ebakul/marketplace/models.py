@@ -132,6 +132,8 @@ class SearchLog(models.Model):
     few_searches = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("search count")
+        verbose_name_plural = _("search counts")
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "kecamatan", "term"], name="searchlog_unique_cell"
@@ -150,6 +152,8 @@ class MerchantPageView(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("business page visits")
+        verbose_name_plural = _("business page visits")
         constraints = [
             models.UniqueConstraint(fields=["merchant", "day"], name="pageview_unique_day")
         ]
@@ -241,6 +245,8 @@ class OrderLine(models.Model):
     unit_price = models.PositiveBigIntegerField(_("unit price (Rp)"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["order", "listing"], name="orderline_unique_listing")
