@@ -356,6 +356,7 @@ API = {
     "api/v1/employees/<str:nip>/compliance/": lambda r: UNAUTH,
     "api/v1/employees/bulk-upsert/": lambda r: frozenset({UNAUTH, METHOD}),
     "api/v1/employees/<str:nip>": lambda r: frozenset({UNAUTH, METHOD}),
+    "api/v1/catalogue/products/": lambda r: UNAUTH,
     "api/v1/^.*$": lambda r: NOTFOUND,
 }
 
