@@ -13,9 +13,11 @@ from ebakul.core.models import TimeStampedModel
 
 SCOPE_READ = "etpp:read"
 SCOPE_WRITE = "etpp:write"
+SCOPE_CATALOGUE_READ = "catalogue:read"
 SCOPE_CHOICES = [
     (SCOPE_READ, _("e-TPP: read (periods, deductions, compliance)")),
     (SCOPE_WRITE, _("e-TPP: write (acknowledgements, employee sync)")),
+    (SCOPE_CATALOGUE_READ, _("Catalogue: read (products of verified local businesses)")),
 ]
 ALL_SCOPES = tuple(code for code, _label in SCOPE_CHOICES)
 validate_rate = RegexValidator(

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import problems
-from .views import docs, employees, etpp
+from .views import catalogue, docs, employees, etpp
 
 app_name = "api"
 
@@ -31,6 +31,7 @@ urlpatterns = [
         name="employee-bulk-upsert",
     ),
     path("employees/<str:nip>", employees.EmployeeUpsertView.as_view(), name="employee-upsert"),
+    path("catalogue/products/", catalogue.ProductListView.as_view(), name="catalogue-products"),
     # Anything else under /api/v1/ is a problem+json 404, whatever DEBUG says.
     re_path(r"^.*$", problems.not_found_view),
 ]

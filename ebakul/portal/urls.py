@@ -71,3 +71,32 @@ urlpatterns = [
     path("usaha/poster/", merchant.poster, name="merchant_poster"),
     path("usaha/qris/", merchant.qris, name="merchant_qris"),
 ]
+
+# The marketplace (issue 17): employee pages under /pegawai/pasar/, merchant pages under /usaha/.
+from . import views_market as market  # noqa: E402
+
+urlpatterns += [
+    path("pegawai/pasar/", market.search, name="market_search"),
+    path("pegawai/pasar/usaha/<int:pk>/", market.merchant_page, name="market_merchant"),
+    path("pegawai/pasar/keranjang/", market.cart, name="market_cart"),
+    path("pegawai/pasar/keranjang/tambah/<int:pk>/", market.cart_add, name="market_cart_add"),
+    path("pegawai/pasar/keranjang/<int:pk>/pesan/", market.cart_place, name="market_cart_place"),
+    path("pegawai/pasar/pesanan/", market.orders, name="market_orders"),
+    path("pegawai/pasar/pesanan/<int:pk>/", market.order_detail, name="market_order"),
+    path(
+        "pegawai/pasar/pesanan/<int:pk>/<slug:action>/",
+        market.order_action,
+        name="market_order_action",
+    ),
+    path("usaha/katalog/", market.catalogue, name="market_catalogue"),
+    path("usaha/katalog/baru/", market.listing_edit, name="market_listing_new"),
+    path("usaha/katalog/<int:pk>/ubah/", market.listing_edit, name="market_listing_edit"),
+    path("usaha/toko/", market.storefront, name="market_storefront"),
+    path("usaha/pesanan/", market.merchant_orders, name="market_merchant_orders"),
+    path("usaha/pesanan/<int:pk>/", market.merchant_order, name="market_merchant_order"),
+    path(
+        "usaha/pesanan/<int:pk>/<slug:action>/",
+        market.merchant_order_action,
+        name="market_merchant_order_action",
+    ),
+]

@@ -14,3 +14,11 @@ class PurchasesConfig(AppConfig):
         from .workflow import SPEC
 
         registry.register(SPEC)
+
+        # A completed marketplace order becomes a verified purchase (docs/adr/0400).
+        from ebakul.marketplace import hooks
+
+        from .from_orders import check_order_period, purchase_from_order
+
+        hooks.register("completion", purchase_from_order)
+        hooks.register("check_period", check_order_period)

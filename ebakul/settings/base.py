@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ebakul.notifications",
     "ebakul.merchants",
     "ebakul.employees",
+    "ebakul.marketplace",
     "ebakul.purchases",
     "ebakul.workflow",
     "ebakul.integrity",

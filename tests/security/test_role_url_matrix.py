@@ -358,6 +358,25 @@ PORTAL = {
     "usaha/penjualan/<int:pk>/<slug:action>/": _portal({ANON: LOGIN, MER: METHOD, SU: METHOD}),
     "usaha/poster/": _portal(MERCHANT_PAGE),
     "usaha/qris/": _portal(MERCHANT_PAGE),
+
+    # The marketplace (issue 17). The sample pk is another employee's purchase id: as an order,
+    # listing or cart it is not the caller's (404); as a merchant page it may be any verified
+    # business (200) or none (404). Writes are POST only.
+    "pegawai/pasar/": _portal(EMPLOYEE_PAGE),
+    "pegawai/pasar/usaha/<int:pk>/": _portal({ANON: LOGIN, EMP: frozenset({OK, NOTFOUND})}),
+    "pegawai/pasar/keranjang/": _portal(EMPLOYEE_PAGE),
+    "pegawai/pasar/keranjang/tambah/<int:pk>/": _portal({ANON: LOGIN, EMP: METHOD}),
+    "pegawai/pasar/keranjang/<int:pk>/pesan/": _portal({ANON: LOGIN, EMP: METHOD}),
+    "pegawai/pasar/pesanan/": _portal(EMPLOYEE_PAGE),
+    "pegawai/pasar/pesanan/<int:pk>/": _portal({ANON: LOGIN, EMP: NOTFOUND}),
+    "pegawai/pasar/pesanan/<int:pk>/<slug:action>/": _portal({ANON: LOGIN, EMP: METHOD}),
+    "usaha/katalog/": _portal(MERCHANT_PAGE),
+    "usaha/katalog/baru/": _portal(MERCHANT_PAGE),
+    "usaha/katalog/<int:pk>/ubah/": _portal({ANON: LOGIN, MER: NOTFOUND, SU: NOTFOUND}),
+    "usaha/toko/": _portal(MERCHANT_PAGE),
+    "usaha/pesanan/": _portal(MERCHANT_PAGE),
+    "usaha/pesanan/<int:pk>/": _portal({ANON: LOGIN, MER: NOTFOUND, SU: NOTFOUND}),
+    "usaha/pesanan/<int:pk>/<slug:action>/": _portal({ANON: LOGIN, MER: METHOD, SU: METHOD}),
 }
 
 # --- API: API keys only; a browser session (any role) gets 401 -----------------------------------
@@ -371,6 +390,7 @@ API = {
     "api/v1/employees/<str:nip>/compliance/": lambda r: UNAUTH,
     "api/v1/employees/bulk-upsert/": lambda r: frozenset({UNAUTH, METHOD}),
     "api/v1/employees/<str:nip>": lambda r: frozenset({UNAUTH, METHOD}),
+    "api/v1/catalogue/products/": lambda r: UNAUTH,
     "api/v1/^.*$": lambda r: NOTFOUND,
 }
 
