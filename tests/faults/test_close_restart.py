@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from ebakul.compliance.jobs import run_job
-from ebakul.compliance.selectors import period_get_or_default
+from ebakul.compliance.selectors import period_get_or_create
 from ebakul.compliance.tasks import JOB_COMPUTE
 from tests import clock
 from tests.compliance.conftest import PERIOD, Ctx
@@ -77,7 +77,7 @@ def test_close_interrupted_by_a_mariadb_restart_fails_cleanly_and_reruns_exactly
     ref, private_mariadb, private_redis, tmp_path
 ):
     _world(Ctx())
-    period_get_or_default(PERIOD)
+    period_get_or_create(PERIOD)
     copy_database(connection.settings_dict, private_mariadb, PRIVATE_DB)
     assert _private_rows(private_mariadb, RESULT_SQL["compliance"]) == []
 

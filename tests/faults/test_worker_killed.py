@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ebakul.compliance.jobs import MSG_INTERRUPTED, lock_key
 from ebakul.compliance.models import JobRun, MonthlyCompliance, Period
-from ebakul.compliance.selectors import period_get_or_default
+from ebakul.compliance.selectors import period_get_or_create
 from ebakul.compliance.tasks import JOB_COMPUTE, _recent_periods, close_due_periods
 from ebakul.core.periods import WIB, current_period, period_first_day, previous_period
 from tests.compliance.conftest import Ctx
@@ -36,7 +36,7 @@ def _world(period: str, n: int = 12) -> None:
     # The close is due for ``period`` (verification closed, appeals open); older periods are
     # already locked, so the scheduled job has exactly one thing to do.
     for other in _recent_periods():
-        period_get_or_default(other)
+        period_get_or_create(other)
         if other != period:
             Period.objects.filter(period=other).update(status="locked")
     now = timezone.now()

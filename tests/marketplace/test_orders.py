@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from ebakul.compliance.models import Period, PeriodStatus
-from ebakul.compliance.selectors import employee_progress, period_get_or_default
+from ebakul.compliance.selectors import employee_progress, period_get_or_create
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.models import Notification
 from ebakul.core.periods import current_period
@@ -211,7 +211,7 @@ def test_hidden_listing_cannot_be_ordered(world):
 
 def test_a_locked_period_takes_no_orders(world):
     period = current_period()
-    period_get_or_default(period)
+    period_get_or_create(period)
     Period.objects.filter(period=period).update(status=PeriodStatus.LOCKED)
     item = listing(world)
     cart = s.cart_add(employee=world.buyer, listing=item, quantity=1, actor=world.buyer_user)
