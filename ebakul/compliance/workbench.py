@@ -12,7 +12,7 @@ from ebakul.purchases.models import Purchase
 from ebakul.workflow import review
 
 from . import rules, selectors, services
-from .admin import MSG_APPEAL_DECIDED_OK, AppealDecisionForm
+from .forms import MSG_APPEAL_DECIDED_OK, AppealDecisionForm
 from .models import AppealStatus, MonthlyCompliance
 
 KEY = "compliance.appeal"

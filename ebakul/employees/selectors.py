@@ -14,10 +14,13 @@ def operator_unit_ids(user) -> list[int]:
     return cache
 
 
-def scope_by_employee(qs: QuerySet, user, employee_field: str = "employee") -> QuerySet:
+def scope_by_employee(
+    qs: QuerySet, user, employee_field: str = "employee", otherwise=None
+) -> QuerySet:
     """Row scoping of anything that belongs to an employee: admins and verifiers see all, an OPD
-    operator their units, an employee only their own, anyone else nothing. ``employee_field``
-    is the path to the employee ("" when ``qs`` is of employees)."""
+    operator their units, an employee only their own, anyone else nothing — or what
+    ``otherwise(qs)`` keeps for them (a merchant's own sales). ``employee_field`` is the path to
+    the employee ("" when ``qs`` is of employees)."""
     prefix = f"{employee_field}__" if employee_field else ""
     if not user or not user.is_authenticated:
         return qs.none()
@@ -27,7 +30,7 @@ def scope_by_employee(qs: QuerySet, user, employee_field: str = "employee") -> Q
         return qs.filter(**{f"{prefix}work_unit_id__in": operator_unit_ids(user)})
     if roles.has_role(user, roles.EMPLOYEE):
         return qs.filter(**{f"{prefix}user": user})
-    return qs.none()
+    return otherwise(qs) if otherwise else qs.none()
 
 
 def employees_visible_to(user) -> QuerySet[Employee]:

@@ -66,3 +66,20 @@ def export_rows(api, period: str) -> dict[str, dict]:
         rows.update({r["nip"]: r for r in page["results"]})
         url = page["next"]
     return rows
+
+
+def computed_shortfall(employee_user, admin_user, *, second_status: str):
+    """The employee of ``employee_user`` with Rp200.000 verified and a Rp300.000 purchase in
+    ``second_status`` against Rp500.000 required, the period computed (short Rp300.000).
+    Returns (appellant, period, shop, second purchase)."""
+    from tests import clock
+
+    p = period()
+    appellant = employee_user.employee
+    appellant.tpp_ceiling = CEILING
+    appellant.save()
+    shop = merchant()
+    buy(appellant, 200_000, shop=shop)
+    second = buy(appellant, 300_000, shop=shop, status=second_status)
+    clock.compute_period(period=p, actor=admin_user)
+    return appellant, p, shop, second

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from ebakul.compliance import services
 from ebakul.compliance.models import Appeal
-from tests import clock
 
 from . import remedy_world as w
 
@@ -16,14 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def appeal(ref, employee_user, admin_user):
-    period = w.period()
-    appellant = employee_user.employee
-    appellant.tpp_ceiling = w.CEILING
-    appellant.save()
-    shop = w.merchant()
-    w.buy(appellant, 200_000, shop=shop)
-    w.buy(appellant, 300_000, shop=shop, status="rejected")
-    clock.compute_period(period=period, actor=admin_user)
+    appellant, period, _shop, _rejected = w.computed_shortfall(
+        employee_user, admin_user, second_status="rejected"
+    )
     a = services.appeal_create(
         employee=appellant,
         period=period,

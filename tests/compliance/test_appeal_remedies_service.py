@@ -59,14 +59,9 @@ class World:
 def world(ref, employee_user, admin_user):
     """The appellant: Rp200.000 verified, Rp300.000 confirmed by the merchant but not verified,
     Rp500.000 required → short Rp300.000; the period computed, an appeal pending."""
-    period = w.period()
-    appellant = employee_user.employee
-    appellant.tpp_ceiling = w.CEILING
-    appellant.save()
-    shop = w.merchant()
-    w.buy(appellant, 200_000, shop=shop)
-    pending = w.buy(appellant, 300_000, shop=shop, status="merchant_confirmed")
-    clock.compute_period(period=period, actor=admin_user)
+    appellant, period, shop, pending = w.computed_shortfall(
+        employee_user, admin_user, second_status="merchant_confirmed"
+    )
     appeal = services.appeal_create(
         employee=appellant,
         period=period,

@@ -10,7 +10,6 @@ from django.urls import reverse
 from ebakul.compliance import services
 from ebakul.compliance.models import Appeal, ComplianceEvent
 from ebakul.workflow import review
-from tests import clock
 from tests.testing.images import receipt_upload
 
 from . import remedy_world as w
@@ -19,14 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _appeal(employee_user, admin_user, *, evidence):
-    period = w.period()
-    appellant = employee_user.employee
-    appellant.tpp_ceiling = w.CEILING
-    appellant.save()
-    shop = w.merchant()
-    w.buy(appellant, 200_000, shop=shop)
-    w.buy(appellant, 300_000, shop=shop, status="rejected")
-    clock.compute_period(period=period, actor=admin_user)
+    appellant, period, _shop, _rejected = w.computed_shortfall(
+        employee_user, admin_user, second_status="rejected"
+    )
     return services.appeal_create(
         employee=appellant,
         period=period,

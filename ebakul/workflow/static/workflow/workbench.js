@@ -58,6 +58,8 @@
       var inSelect = t && t.tagName === "SELECT";
       if (e.key === "Escape") {
         root.querySelectorAll(".wb-reason").forEach(function (b) { b.hidden = true; });
+        // The focus must not stay in a closed form, or the next shortcut would be typed into it.
+        if (t && t.closest && t.closest(".wb-reason")) t.blur();
         return;
       }
       var ours = function () { e.preventDefault(); e.stopImmediatePropagation(); };
