@@ -27,6 +27,7 @@ from ebakul.core.spreadsheet import safe_row
 
 from . import insights
 from .access import can_read_demand_insights
+from .formatting import number
 from .forms import DemandInsightsForm
 from .selectors.demand import demand_insights, public_demand
 from .selectors.opendata import (
@@ -153,11 +154,19 @@ def index(request):
     return _page_cache(response)
 
 
+def _count(value) -> str:
+    return number(value) if value is not None else ""
+
+
 def _display(records: list[dict]) -> list[dict]:
+    """Records with their figures as people read them: "Rp1.250.000", "1.234"."""
     return [
         {
             **r,
             "spend_label": _money(r["spend"]),
+            "merchants_label": _count(r["merchants"]),
+            "employees_label": _count(r["employees"]),
+            "purchases_label": _count(r["purchases"]),
         }
         for r in records
     ]
