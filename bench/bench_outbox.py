@@ -96,8 +96,10 @@ def main():
                 email=True,
             )
     queued = time.perf_counter() - t0
-    log(f"queue: {N} notifications + outbox rows in one transaction: {queued:.1f} s "
-        f"({queued / N * 1000:.2f} ms each), {len(batches)} delivery tasks")
+    log(
+        f"queue: {N} notifications + outbox rows in one transaction: {queued:.1f} s "
+        f"({queued / N * 1000:.2f} ms each), {len(batches)} delivery tasks"
+    )
 
     t0 = time.perf_counter()
     per_batch = []
@@ -108,17 +110,21 @@ def main():
     delivered = time.perf_counter() - t0
     sent = OutboxMessage.objects.filter(state=OutboxState.SENT).count()
     per_batch.sort()
-    log(f"deliver: {sent}/{N} sent (server received {box.n}) in {delivered:.1f} s = "
+    log(
+        f"deliver: {sent}/{N} sent (server received {box.n}) in {delivered:.1f} s = "
         f"{N / delivered:.0f} messages/s; per task of {services.BATCH_SIZE}: p50 "
-        f"{per_batch[len(per_batch) // 2]:.2f} s, max {per_batch[-1]:.2f} s")
+        f"{per_batch[len(per_batch) // 2]:.2f} s, max {per_batch[-1]:.2f} s"
+    )
 
     t0 = time.perf_counter()
     for u in users[:OLD_WAY]:
         send_mail("x", "y", settings.DEFAULT_FROM_EMAIL, [u.email], fail_silently=True)
     old = time.perf_counter() - t0
-    log(f"old way: {OLD_WAY} send_mail calls (a connection each) in {old:.1f} s = "
+    log(
+        f"old way: {OLD_WAY} send_mail calls (a connection each) in {old:.1f} s = "
         f"{old / OLD_WAY * 1000:.1f} ms each; {N} would take ~{old / OLD_WAY * N:.0f} s in the "
-        "request or task that sends them")
+        "request or task that sends them"
+    )
     controller.stop()
     log(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 

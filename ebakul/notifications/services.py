@@ -40,6 +40,7 @@ MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = (60, 300, 900, 3600, 4 * 3600)  # after attempt 1, 2, ...
 CLAIM_SECONDS = 300  # a worker that dies while sending releases its rows after this
 BATCH_SIZE = 200
+KEEP_SENT_DAYS = 90  # sent messages (addresses, texts: personal data) are kept this long
 MSG_RESEND_ADMIN_ONLY = _("Only an administrator may send messages again.")
 
 _batch: contextvars.ContextVar[list[OutboxMessage] | None] = contextvars.ContextVar(
@@ -199,6 +200,16 @@ def deliver_due(limit: int = 2000) -> dict[str, int]:
         for k, v in deliver(ids[i : i + BATCH_SIZE]).items():
             total[k] += v
     return total
+
+
+def prune_sent(*, now=None) -> int:
+    """Delete sent messages older than ``KEEP_SENT_DAYS`` (failed ones stay until resent)."""
+    now = now or timezone.now()
+    old = OutboxMessage.objects.filter(
+        state=OutboxState.SENT, sent_at__lt=now - dt.timedelta(days=KEEP_SENT_DAYS)
+    )
+    deleted, _ = old.delete()
+    return deleted
 
 
 @transaction.atomic
