@@ -72,6 +72,14 @@ def render() -> str:
                 n,
                 state=state,
             )
+        age = selectors.outbox_oldest_queued_age()
+        if age is not None:
+            out.add(
+                "ebakul_outbox_oldest_queued_age_seconds",
+                "gauge",
+                "Age of the oldest message not yet sent (grows when delivery stalls)",
+                round(age, 1),
+            )
         for job, run in selectors.last_successful_runs().items():
             out.add(
                 "ebakul_close_duration_seconds",

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ebakul.compliance.models import JobRun, JobRunStatus
-from ebakul.notifications.selectors import outbox_counts
+from ebakul.notifications.selectors import oldest_queued_age_seconds, outbox_counts
 
 HEARTBEAT_KEY = "monitoring:beat-heartbeat"
 HEARTBEAT_STALE = dt.timedelta(minutes=5)  # beat sends it every minute
@@ -126,3 +126,7 @@ def health() -> tuple[bool, dict[str, Any]]:
 
 def outbox() -> dict[str, int]:
     return outbox_counts()
+
+
+def outbox_oldest_queued_age() -> float | None:
+    return oldest_queued_age_seconds(timezone.now())

@@ -1,9 +1,9 @@
 """The outbox: queue messages in the event's transaction, deliver them after commit.
 
 * ``queue_message`` writes one row per configured channel the user has an address on, and
-  starts delivery after commit (``core.dispatch``), or, inside ``batch()``, collects the ids and
-  starts one delivery task per ``BATCH_SIZE`` messages when the batch ends (reminders: thousands
-  of mails, a handful of tasks, one SMTP connection per task).
+  starts delivery after commit (``core.dispatch``), or, inside ``batch()``, collects the rows,
+  bulk-inserts them when the batch ends and starts one delivery task per ``BATCH_SIZE``
+  messages (reminders: thousands of mails, a few dozen tasks, one SMTP connection per task).
 * ``deliver`` claims rows (so two workers never send the same row at once), hands them to the
   channel, and records what the channel answered: ``sent`` only for an accepted message; a
   failure is retried with back-off until ``MAX_ATTEMPTS``, then ``failed`` with the error.
@@ -40,9 +40,10 @@ MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = (60, 300, 900, 3600, 4 * 3600)  # after attempt 1, 2, ...
 CLAIM_SECONDS = 300  # a worker that dies while sending releases its rows after this
 BATCH_SIZE = 200
+KEEP_SENT_DAYS = 90  # sent messages (addresses, texts: personal data) are kept this long
 MSG_RESEND_ADMIN_ONLY = _("Only an administrator may send messages again.")
 
-_batch: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+_batch: contextvars.ContextVar[list[OutboxMessage] | None] = contextvars.ContextVar(
     "outbox_batch", default=None
 )
 
@@ -61,18 +62,20 @@ def _start_delivery(ids: list[int]) -> None:
 
 @contextlib.contextmanager
 def batch() -> Iterator[None]:
-    """Collect the messages queued inside into batched delivery tasks (started after commit).
-    If the block raises, nothing is started (the transaction rolls the rows back)."""
-    if _batch.get() is not None:  # nested: the outer batch delivers
+    """Collect the messages queued inside, write them with one bulk insert per thousand when the
+    block ends (still inside the caller's transaction), and start one delivery task per
+    ``BATCH_SIZE`` messages after commit. If the block raises, nothing is written or started."""
+    if _batch.get() is not None:  # nested: the outer batch writes and delivers
         yield
         return
-    ids: list[int] = []
-    token = _batch.set(ids)
+    rows: list[OutboxMessage] = []
+    token = _batch.set(rows)
     try:
         yield
     finally:
         _batch.reset(token)
-    _start_delivery(ids)
+    written = OutboxMessage.objects.bulk_create(rows, batch_size=1000)
+    _start_delivery([r.pk for r in written])
 
 
 def queue_message(*, user, subject: str, body: str = "", kind: str = "") -> list[OutboxMessage]:
@@ -83,7 +86,7 @@ def queue_message(*, user, subject: str, body: str = "", kind: str = "") -> list
         if not address:
             continue
         rows.append(
-            OutboxMessage.objects.create(
+            OutboxMessage(
                 user=user,
                 channel=channel.name,
                 recipient=address,
@@ -92,12 +95,14 @@ def queue_message(*, user, subject: str, body: str = "", kind: str = "") -> list
                 kind=kind[:40],
             )
         )
-    ids = [r.pk for r in rows]
     collecting = _batch.get()
     if collecting is not None:
-        collecting.extend(ids)
-    elif ids:
-        _start_delivery(ids)
+        collecting.extend(rows)
+        return rows
+    for row in rows:
+        row.save()
+    if rows:
+        _start_delivery([r.pk for r in rows])
     return rows
 
 
@@ -123,12 +128,9 @@ def _claim(ids: list[int]) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(claim_token=token, state=OutboxState.SENDING))
 
 
-def _record(message: OutboxMessage, error: str | None) -> None:
+def _record(message: OutboxMessage, error: str) -> None:
     now = timezone.now()
     mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token)
-    if error is None:
-        mine.update(state=OutboxState.SENT, sent_at=now, last_error="", claimed_until=None)
-        return
     attempts = message.attempts + 1
     if attempts >= MAX_ATTEMPTS:
         mine.update(
@@ -167,15 +169,22 @@ def deliver(ids: list[int]) -> dict[str, int]:
             results = {m.pk: f"The channel {name!r} is not configured." for m in messages}
         else:
             results = channel.send(messages)
+        accepted = []
         for m in messages:
             error = results.get(m.pk, "The channel gave no answer for this message.")
-            _record(m, error)
             if error is None:
-                counts["sent"] += 1
-            elif m.attempts + 1 >= MAX_ATTEMPTS:
-                counts["failed"] += 1
-            else:
-                counts["retry"] += 1
+                accepted.append(m)
+                continue
+            _record(m, error)
+            counts["failed" if m.attempts + 1 >= MAX_ATTEMPTS else "retry"] += 1
+        if accepted:
+            # One update for every accepted message still carrying this worker's claim.
+            OutboxMessage.objects.filter(
+                pk__in=[m.pk for m in accepted], claim_token=accepted[0].claim_token
+            ).update(
+                state=OutboxState.SENT, sent_at=timezone.now(), last_error="", claimed_until=None
+            )
+            counts["sent"] += len(accepted)
     return counts
 
 
@@ -191,6 +200,16 @@ def deliver_due(limit: int = 2000) -> dict[str, int]:
         for k, v in deliver(ids[i : i + BATCH_SIZE]).items():
             total[k] += v
     return total
+
+
+def prune_sent(*, now=None) -> int:
+    """Delete sent messages older than ``KEEP_SENT_DAYS`` (failed ones stay until resent)."""
+    now = now or timezone.now()
+    old = OutboxMessage.objects.filter(
+        state=OutboxState.SENT, sent_at__lt=now - dt.timedelta(days=KEEP_SENT_DAYS)
+    )
+    deleted, _ = old.delete()
+    return deleted
 
 
 @transaction.atomic

@@ -13,4 +13,7 @@ def deliver_messages(ids: list[int]) -> dict:
 
 @shared_task(name="ebakul.notifications.tasks.deliver_due", ignore_result=True)
 def deliver_due() -> dict:
-    return services.deliver_due()
+    """Every minute (beat): what is due now, and sent messages past their keeping time."""
+    counts = services.deliver_due()
+    counts["pruned"] = services.prune_sent()
+    return counts

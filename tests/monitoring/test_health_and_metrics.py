@@ -145,3 +145,14 @@ def test_jobs_log_their_start_and_outcome(ref, caplog):
         run_job(job="matrix_job", period="2026-10", fn=lambda: {"n": 1})
     lines = [(r.getMessage(), r.job) for r in caplog.records if r.name == "ebakul.jobs"]
     assert lines == [("job started", "matrix_job"), ("job finished", "matrix_job")]
+
+
+def test_metrics_show_the_age_of_the_oldest_waiting_message(client, ref, monkeypatch):
+    monkeypatch.setenv("EBAKUL_METRICS_TOKEN", "rahasia-metrik-123")
+    row = OutboxMessage.objects.create(channel="email", recipient="a@example.invalid", subject="x")
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    text = client.get("/metrics", HTTP_AUTHORIZATION="Bearer rahasia-metrik-123").content.decode()
+    [line] = [x for x in text.splitlines() if x.startswith("ebakul_outbox_oldest_queued_age")]
+    assert 1790 <= float(line.split()[-1]) <= 1900

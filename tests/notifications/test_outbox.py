@@ -79,7 +79,7 @@ def test_a_refused_message_is_retried_with_backoff_and_sent_later(
     assert "550" in row.last_error
     assert row.next_attempt_at >= timezone.now() + dt.timedelta(seconds=50)
     # Not due yet: the sweep leaves it alone.
-    assert deliver_due.apply().get() == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_due.apply().get() == {"sent": 0, "retry": 0, "failed": 0, "pruned": 0}
     smtp.reject = False
     with travel(row.next_attempt_at + dt.timedelta(seconds=1)):
         assert deliver_due.apply().get()["sent"] == 1
@@ -158,3 +158,27 @@ def test_a_batch_starts_one_task_per_batch_size(
     assert len(callbacks) == 3  # 3 + 3 + 1 messages
     assert OutboxMessage.objects.filter(state=OutboxState.SENT).count() == 7
     assert sorted(r for e in smtp.received for r in e.rcpt_tos) == sorted(u.email for u in users)
+
+
+def test_sent_messages_are_pruned_after_the_keeping_time_failed_ones_stay(ref, smtp):
+    user = UserFactory()
+    now = timezone.now()
+    old = now - dt.timedelta(days=services.KEEP_SENT_DAYS + 1)
+    recent = now - dt.timedelta(days=services.KEEP_SENT_DAYS - 1)
+    rows = {
+        name: OutboxMessage.objects.create(
+            user=user, channel="email", recipient=user.email, subject=name, state=state,
+            sent_at=sent_at,
+        )
+        for name, state, sent_at in [
+            ("old-sent", OutboxState.SENT, old),
+            ("recent-sent", OutboxState.SENT, recent),
+            ("old-failed", OutboxState.FAILED, None),
+        ]
+    }  # fmt: skip
+    OutboxMessage.objects.filter(pk=rows["old-failed"].pk).update(created_at=old)
+    assert deliver_due.apply().get()["pruned"] == 1
+    assert set(OutboxMessage.objects.values_list("subject", flat=True)) == {
+        "recent-sent",
+        "old-failed",
+    }
