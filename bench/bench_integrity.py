@@ -265,7 +265,6 @@ def part_detection(n_total: int, per_kind: int) -> None:  # noqa: C901 - one sce
     rng = random.Random(2026)
     n_honest = max(n_total - per_kind * len(KINDS), 0)
     created: list[tuple[str, int | None, str]] = []  # (kind, purchase id, refused signal)
-    receipts: list[bytes] = []
 
     def when(day=None):
         day = day or rng.randint(1, 27)
@@ -297,28 +296,31 @@ def part_detection(n_total: int, per_kind: int) -> None:  # noqa: C901 - one sce
 
     t = time.perf_counter()
     # Honest claims: each employee buys at a few favourite merchants; some pay by QRIS.
-    favourites = {e.pk: rng.sample(merchants, 3) for e in employees}
+    # Paper merchants (the behaviour kinds) sell to nobody else.
+    spare = [m for m in merchants if m.pk % 7 == 0]
+    shops = [m for m in merchants if m.pk % 7 != 0]
+    favourites = {e.pk: rng.sample(shops, 3) for e in employees}
+    originals: dict[int, bytes] = {}  # the bytes each honest employee uploaded
     for i in range(n_honest):
         e = rng.choice(employees)
         data = jpeg(draw_receipt(rng))
-        receipts.append(data)
         ref = f"QR{rng.randrange(10**12):012d}" if rng.random() < 0.3 else ""
-        submit("honest", e, rng.choice(favourites[e.pk]), data, ref=ref)
+        p = submit("honest", e, rng.choice(favourites[e.pk]), data, ref=ref)
+        if p is not None:
+            originals[p.pk] = data
         if i % 500 == 0:
             log(f"  honest {i}/{n_honest} ({time.perf_counter() - t:.0f}s)")
     # Fraud.
-    spare = [m for m in merchants if m.pk % 7 == 0]
     for kind in KINDS:
         for _j in range(per_kind):
             if kind.startswith("near_") or kind.startswith("exact_"):
                 src = rng.choice(created)
-                while src[0] != "honest" or src[1] is None:
+                while src[0] != "honest" or src[1] not in originals:
                     src = rng.choice(created)
                 from ebakul.purchases.models import Purchase
 
                 original = Purchase.objects.select_related("employee", "merchant").get(pk=src[1])
-                with original.receipt.open("rb") as fh:
-                    data = fh.read()
+                data = originals[original.pk]  # the file the employee uploaded
                 if kind.startswith("near_"):
                     img = Image.open(io.BytesIO(data)).convert("RGB")
                     data = jpeg(transform(img, kind[5:], rng))
@@ -334,7 +336,7 @@ def part_detection(n_total: int, per_kind: int) -> None:  # noqa: C901 - one sce
                     p = submit(
                         "honest",
                         rng.choice(employees),
-                        rng.choice(merchants),
+                        rng.choice(shops),
                         jpeg(draw_receipt(rng)),
                         ref=f"QR{rng.randrange(10**12):012d}",
                     )
@@ -342,7 +344,7 @@ def part_detection(n_total: int, per_kind: int) -> None:  # noqa: C901 - one sce
                 submit(
                     kind,
                     rng.choice(employees),
-                    rng.choice(merchants),
+                    rng.choice(shops),
                     jpeg(draw_receipt(rng)),
                     ref=reference,
                 )

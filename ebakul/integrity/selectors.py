@@ -140,6 +140,7 @@ def policy_in_force(on: dt.date | None = None) -> RiskPolicy:
 def investigation_queue():
     return (
         PurchaseRisk.objects.filter(route=Route.INVESTIGATE)
+        .exclude(purchase__status="draft")  # not sent yet: nothing to investigate
         .select_related("purchase__employee", "purchase__merchant")
         .prefetch_related("reasons__related_purchase")
         .order_by("-score", "purchase_id")

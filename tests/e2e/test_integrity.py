@@ -54,9 +54,12 @@ def test_colleagues_receipt_refused_and_near_copy_investigated(ref, open_page, t
 
     _upload(second, shop, copy)
     second.wait_for_url("**/kirim/")
+    second.locator("#send-purchase").click()
+    second.wait_for_load_state()
     near = Purchase.objects.get(employee__user__username="pegawai2")
     risk = PurchaseRisk.objects.get(purchase=near)
     assert risk.route == Route.INVESTIGATE
+    assert near.status == "submitted"
 
     desk = open_page(DESKTOP)
     login(desk, "verifikator1", PASSWORD)

@@ -23,10 +23,12 @@ def rng():
 def make_purchase(ref, django_capture_on_commit_callbacks):
     """purchase_create through the service (as portal, desk and import do), background work
     run as the queue would after commit."""
+    from ebakul.purchases.models import Purchase
     from ebakul.purchases.services import purchase_create
     from tests.factories import EmployeeFactory, verified_merchant
 
     def make(*, data: bytes, employee=None, merchant=None, amount=50_000, **kwargs):
+        status = kwargs.pop("status", "submitted")
         employee = employee or EmployeeFactory()
         merchant = merchant or verified_merchant()
         with django_capture_on_commit_callbacks(execute=True):
@@ -41,6 +43,7 @@ def make_purchase(ref, django_capture_on_commit_callbacks):
                 actor=None,
                 **kwargs,
             )
+        Purchase.objects.filter(pk=purchase.pk).update(status=status)
         purchase.refresh_from_db()
         return purchase
 

@@ -44,3 +44,32 @@ def test_operator_sees_neither_page(client, operator_user, pair):
     client.force_login(operator_user)
     assert client.get(reverse("admin:integrity_purchaserisk_investigation")).status_code == 403
     assert client.get(reverse("admin:integrity_purchaserisk_report")).status_code == 403
+
+
+def test_signals_panel_names_the_signal_and_links_the_earlier_claim(
+    pair, django_assert_max_num_queries
+):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    original, copy = pair
+    with translation.override("id"), django_assert_max_num_queries(3):
+        html = Template("{% load integrity %}{% integrity_signals purchase %}").render(
+            Context({"purchase": copy})
+        )
+    assert "Foto nota mirip klaim sebelumnya" in html
+    assert reverse("portal:receipt", args=[original.pk]) in html
+    assert "Investigasi" in html
+
+
+def test_investigation_queue_queries_do_not_grow_with_claims(
+    client, verifier, make_purchase, rng, django_assert_max_num_queries
+):
+    for _ in range(3):
+        data = new_receipt(rng)
+        make_purchase(data=data)
+        make_purchase(data=copy_of(data, "reencode", rng))
+    client.force_login(verifier)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("admin:integrity_purchaserisk_investigation"))
+    assert page.content.decode().count("side-by-side") == 3

@@ -87,3 +87,20 @@ def test_fingerprint_computed_late_still_flags_the_later_copy(
         services.fingerprint_and_score(original.pk)
     assert "duplicate_receipt_near" in reasons(copy)[0]
     assert reasons(original)[0] == {}
+
+
+def test_changing_a_draft_to_a_colleagues_receipt_is_refused(make_purchase, rng):
+    from ebakul.purchases.services import purchase_update
+    from tests.integrity.conftest import upload
+
+    theirs = new_receipt(rng)
+    make_purchase(data=theirs)
+    draft = make_purchase(data=new_receipt(rng))
+    Purchase.objects.filter(pk=draft.pk).update(status="draft")
+    draft.refresh_from_db()
+    before = draft.receipt_sha256
+    with pytest.raises(ValidationError) as exc:
+        purchase_update(purchase=draft, actor=None, receipt=upload(theirs))
+    assert exc.value.error_dict["receipt"][0].code == "duplicate_receipt_exact"
+    draft.refresh_from_db()
+    assert draft.receipt_sha256 == before
