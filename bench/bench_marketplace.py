@@ -181,8 +181,11 @@ def build(fresh: bool):
     per = N_PRODUCTS // N_MERCHANTS
     for m in merchants:
         pool = CATALOGUE[m.category.code]
-        for j, (name, desc, price, unit) in enumerate(rng.sample(pool, min(per, len(pool)))):
-            full = f"{name} {rng.choice(ADJ)}" if j % 2 else name
+        start = rng.randrange(len(pool))
+        for j in range(per):
+            name, desc, price, unit = pool[(start + j) % len(pool)]
+            # the first round of the pool as named, then variants: unique per merchant
+            full = name if j < len(pool) else f"{name} {ADJ[j]}"
             batch.append(
                 Listing(
                     merchant=m,
