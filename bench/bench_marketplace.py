@@ -136,6 +136,9 @@ def build(fresh: bool):
         return
     log("building data…")
     Order.objects.all().delete()
+    from ebakul.purchases.models import Purchase
+
+    Purchase.objects.filter(merchant__nib__startswith=NIB_PREFIX).delete()
     Listing.objects.all().delete()
     Storefront.objects.all().delete()
     UmkmMerchant.objects.filter(nib__startswith=NIB_PREFIX).delete()
