@@ -353,7 +353,11 @@ def order_place(*, order: Order, actor, fulfilment: str = Fulfilment.PICKUP, not
     if not lines:
         raise ConflictError(MSG_EMPTY_CART, code="empty_cart")
     _check_verified(current.merchant)
-    shown = set(shown_listings().filter(available=True).values_list("pk", flat=True))
+    shown = set(
+        shown_listings()
+        .filter(available=True, pk__in=[line.listing_id for line in lines])
+        .values_list("pk", flat=True)
+    )
     for line in lines:
         if line.listing_id not in shown:
             raise ConflictError(MSG_LISTING_NOT_SHOWN, code="listing_not_shown")

@@ -147,14 +147,16 @@ def cart(request):
         .prefetch_related("lines")
     )
     carts = [c for c in carts if c.lines.all()]
-    return render(request, "portal/market/cart.html", {"carts": carts, "form": PlaceOrderForm()})
+    for c in carts:  # one form per cart, each with its own ids
+        c.form = PlaceOrderForm(prefix=f"cart{c.pk}", initial={"fulfilment": "pickup"})
+    return render(request, "portal/market/cart.html", {"carts": carts})
 
 
 @employee_required
 @require_POST
 def cart_place(request, pk: int):
     order = get_object_or_404(Order, pk=pk, employee=request.employee, status=OrderStatus.CART)
-    form = PlaceOrderForm(request.POST)
+    form = PlaceOrderForm(request.POST, prefix=f"cart{order.pk}")
     if not form.is_valid():
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect("portal:market_cart")

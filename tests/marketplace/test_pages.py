@@ -34,7 +34,7 @@ def test_employee_orders_and_merchant_answers(world, client):
     _indonesian(client.get(reverse("portal:market_cart")))
     response = client.post(
         reverse("portal:market_cart_place", args=[cart.pk]),
-        {"fulfilment": "pickup", "note": "jam 12"},
+        {f"cart{cart.pk}-fulfilment": "pickup", f"cart{cart.pk}-note": "jam 12"},
     )
     cart.refresh_from_db()
     assert cart.status == OrderStatus.PLACED and cart.total == 15_000
@@ -78,7 +78,9 @@ def test_decline_without_reason_is_refused_and_shown(world, client):
     client.force_login(world.buyer_user)
     client.post(reverse("portal:market_cart_add", args=[item.pk]), {"quantity": "1"})
     cart = Order.objects.get(employee=world.buyer)
-    client.post(reverse("portal:market_cart_place", args=[cart.pk]), {"fulfilment": "pickup"})
+    client.post(
+        reverse("portal:market_cart_place", args=[cart.pk]), {f"cart{cart.pk}-fulfilment": "pickup"}
+    )
     client.force_login(world.seller_user)
     url = reverse("portal:market_merchant_order_action", args=[cart.pk, "decline"])
     page = client.post(url, {"reason": ""}, follow=True)
