@@ -358,7 +358,6 @@ PORTAL = {
     "usaha/penjualan/<int:pk>/<slug:action>/": _portal({ANON: LOGIN, MER: METHOD, SU: METHOD}),
     "usaha/poster/": _portal(MERCHANT_PAGE),
     "usaha/qris/": _portal(MERCHANT_PAGE),
-
     # The marketplace (issue 17). The sample pk is another employee's purchase id: as an order,
     # listing or cart it is not the caller's (404); as a merchant page it may be any verified
     # business (200) or none (404). Writes are POST only.
