@@ -74,10 +74,13 @@ def send_job(pk: int) -> bool:
         job.attempts += 1
         try:
             _publish(job)
-        except BROKER_ERRORS as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever the broker did, the write stands
             job.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             job.save(update_fields=["attempts", "last_error"])
-            log.warning("job %s not sent (broker unreachable): %s", job, job.last_error)
+            if isinstance(exc, BROKER_ERRORS):
+                log.warning("job %s not sent (broker unreachable): %s", job, job.last_error)
+            else:  # e.g. a closed connection pool: kept for the sweeper like a broker outage
+                log.exception("job %s not sent: %s", job, job.last_error)
             return False
         job.sent_at = timezone.now()
         job.save(update_fields=["attempts", "sent_at"])

@@ -19,6 +19,26 @@ class Route(models.TextChoices):
     AUTO_VERIFIED = "auto_verified", _("Verified by the system")
 
 
+class Hash64Field(models.PositiveBigIntegerField):
+    """An unsigned 64-bit hash. MariaDB stores it as BIGINT UNSIGNED (BIT_COUNT works on it);
+    SQLite (the embedded demo) has only signed 64-bit integers, so there it is stored as its
+    two's complement and read back unsigned."""
+
+    def db_check(self, connection):
+        return None if connection.vendor == "sqlite" else super().db_check(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        value = super().get_db_prep_value(value, connection, prepared)
+        if connection.vendor == "sqlite" and value is not None and value >= 1 << 63:
+            value -= 1 << 64
+        return value
+
+    def from_db_value(self, value, expression, connection):
+        if value is not None and value < 0:
+            value += 1 << 64
+        return value
+
+
 class ReceiptFingerprint(models.Model):
     """The hashes of one purchase's receipt (``fingerprints.py``). The 64-bit perceptual hashes
     are split into four 16-bit bands, each an indexed column: a near-duplicate lookup reads the
@@ -29,8 +49,8 @@ class ReceiptFingerprint(models.Model):
     )
     sha256_bytes = models.CharField(max_length=64, db_index=True)
     sha256_pixels = models.CharField(max_length=64, db_index=True)
-    phash = models.PositiveBigIntegerField()
-    dhash = models.PositiveBigIntegerField()
+    phash = Hash64Field()
+    dhash = Hash64Field()
     phash16 = models.CharField(max_length=64)
     p0 = models.PositiveIntegerField(db_index=True)
     p1 = models.PositiveIntegerField(db_index=True)

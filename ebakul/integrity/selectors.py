@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
@@ -84,11 +85,11 @@ def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> 
     """Stored receipts that look like ``fp``'s (any rotation), nearest first. ``before_id``: only
     purchases recorded before that one (the earlier claims)."""
     variants = _variants(fp)
-    rows = (
-        ReceiptFingerprint.objects.filter(near_duplicate_candidates(variants))
-        .filter(_close_in_sql(variants))
-        .exclude(purchase_id=fp.purchase_id)
+    rows = ReceiptFingerprint.objects.filter(near_duplicate_candidates(variants)).exclude(
+        purchase_id=fp.purchase_id
     )
+    if connection.vendor == "mysql":  # SQLite (the demo) has no BIT_COUNT: Python checks all
+        rows = rows.filter(_close_in_sql(variants))
     if before_id is not None:
         rows = rows.filter(purchase_id__lt=before_id)
     found = []
@@ -194,3 +195,22 @@ def export_rows(period: str):
         period=period, purchase__isnull=True
     ).values_list("external_id", "nip", "merchant_nib", "amount", "refused_signals"):
         yield (ext, "", nip, nib, amount, "", Route.REFUSED, codes)
+
+
+def risk_panel(purchase) -> dict:
+    """The purchase's risk and its reasons with their labels, for the review workbench's side
+    panel and the ``integrity_signals`` tag. One query (the reasons with their related
+    purchases)."""
+    risk = (
+        PurchaseRisk.objects.filter(purchase_id=getattr(purchase, "pk", None))
+        .prefetch_related("reasons__related_purchase")
+        .first()
+    )
+    labels = {c: s.label for c, s in detectors.signals().items()}
+    reasons = []
+    if risk is not None:
+        reasons = [
+            {"label": labels.get(r.signal_code, r.signal_code), "reason": r}
+            for r in risk.reasons.all()
+        ]
+    return {"risk": risk, "reasons": reasons}

@@ -14,3 +14,8 @@ class ReportsConfig(AppConfig):
         from django.contrib import admin
 
         admin.site.index_template = "reports/dashboard.html"
+
+        # The marketplace's sections of "Potensi usaha baru" (docs/adr/0411).
+        from .marketplace_insights import register
+
+        register()

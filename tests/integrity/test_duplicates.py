@@ -86,7 +86,8 @@ def test_fingerprint_computed_late_still_flags_the_later_copy(
     with django_capture_on_commit_callbacks(execute=True):
         services.fingerprint_and_score(original.pk)
     assert "duplicate_receipt_near" in reasons(copy)[0]
-    assert reasons(original)[0] == {}
+    # The original is not flagged as a copy (the receipt reading may raise its own signals).
+    assert not {code for code in reasons(original)[0] if code.startswith("duplicate_")}
 
 
 def test_changing_a_draft_to_a_colleagues_receipt_is_refused(make_purchase, rng):
