@@ -201,8 +201,10 @@ def risk_panel(purchase) -> dict:
     """The purchase's risk and its reasons with their labels, for the review workbench's side
     panel and the ``integrity_signals`` tag. One query (the reasons with their related
     purchases)."""
+    if getattr(purchase, "pk", None) is None:
+        return {"risk": None, "reasons": []}
     risk = (
-        PurchaseRisk.objects.filter(purchase_id=getattr(purchase, "pk", None))
+        PurchaseRisk.objects.filter(purchase_id=purchase.pk)
         .prefetch_related("reasons__related_purchase")
         .first()
     )
