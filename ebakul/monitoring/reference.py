@@ -1,8 +1,8 @@
 """The beat schedule of the heartbeat (created when missing, never overwritten)."""
 
-import json
-
 from django.utils.translation import gettext_noop
+
+from ebakul.core.reference import ensure_schedules
 
 SCHEDULES = {
     gettext_noop("eBakul: heartbeat (proves the scheduler and a worker run)"): (
@@ -13,15 +13,5 @@ SCHEDULES = {
 
 
 def load(log=print) -> None:
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
-    made = 0
-    for name, (task, seconds) in SCHEDULES.items():
-        if PeriodicTask.objects.filter(name=name).exists():
-            continue
-        every, _ = IntervalSchedule.objects.get_or_create(every=seconds, period="seconds")
-        PeriodicTask.objects.create(
-            name=name, task=task, interval=every, args=json.dumps([]), enabled=True
-        )
-        made += 1
+    made = ensure_schedules(SCHEDULES)
     log(f"monitoring reference: {made} schedules created")
