@@ -17,7 +17,9 @@ echo "==> Database: ${DATABASE_URL%%:*} (MariaDB) at 127.0.0.1:3306, redis ${RED
 if [ $# -gt 0 ]; then
   exec .venv/bin/python -m pytest "$@"
 fi
-.venv/bin/python -m pytest
+# On every core (pytest-xdist; each worker has its own test database, Redis database and media
+# folder, ADR 0500). EBAKUL_TEST_WORKERS=0 runs in one process.
+.venv/bin/python -m pytest -n "${EBAKUL_TEST_WORKERS:-auto}"
 if [ "${EBAKUL_TEST_SECOND_CLOCK:-1}" != "0" ]; then
   second_now=${EBAKUL_TEST_SECOND_NOW:-2028-02-29T12:00:00+07:00}
   echo "==> Compliance tests again with the clock at ${second_now} (EBAKUL_TEST_NOW)"

@@ -17,6 +17,12 @@ from ebakul.core.tasks import sweep_pending_uploads
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """The sweep walks the whole storage: count only this test's files."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 def _aged(name: str, hours: float) -> str:
     saved = default_storage.save(name, ContentFile(b"\xff\xd8 photo"))
     then = (timezone.now() - dt.timedelta(hours=hours)).timestamp()

@@ -84,7 +84,8 @@ def test_checker_catches_a_planted_english_word_and_code():
 
 
 @pytest.mark.django_db
-def test_every_page_for_every_role_is_indonesian(client, ref):
+@pytest.mark.parametrize("role", ROLES)  # one test per role, so parallel workers share them
+def test_every_page_for_every_role_is_indonesian(client, ref, role):
     w = _build_world()
     codes = status_codes()
     table = expectation_table()
@@ -94,20 +95,21 @@ def test_every_page_for_every_role_is_indonesian(client, ref):
     urls = {route: concrete_url(route, w) for route in routes}
     problems = []
     rendered = 0
-    for role in ROLES:
-        client.logout()
-        user = w.users[role]
-        if user is not None:
-            client.force_login(user)
-        for route in routes:
-            if OK not in _allowed(table[route](role)):
-                continue
-            response = client.get(urls[route])
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            rendered += 1
-            codes_allowed = any(route.startswith(p) for p in CODES_ARE_DATA)
-            for problem in _problems(response.content.decode(), codes, codes_allowed):
-                problems.append(f"{role:10} {urls[route]}: {problem}")
-    assert rendered > 300, rendered
+    expected = 0
+    user = w.users[role]
+    if user is not None:
+        client.force_login(user)
+    for route in routes:
+        if OK not in _allowed(table[route](role)):
+            continue
+        expected += 1
+        response = client.get(urls[route])
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        rendered += 1
+        codes_allowed = any(route.startswith(p) for p in CODES_ARE_DATA)
+        for problem in _problems(response.content.decode(), codes, codes_allowed):
+            problems.append(f"{role:10} {urls[route]}: {problem}")
+    # Most pages a role may open are screens (the rest are downloads and API answers).
+    assert rendered >= expected // 2, (rendered, expected)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

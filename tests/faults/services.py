@@ -218,8 +218,13 @@ def copy_database(settings_dict: dict, target: PrivateMariaDB, name: str) -> Non
 
 
 def django_env(*, database_url: str, redis_url: str, **extra: str) -> dict:
-    env = dict(os.environ)
+    from django.conf import settings
+
+    # The child is not a pytest-xdist worker: without these it would move to another Redis
+    # database and media folder than this test's (ebakul/settings/test.py).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
     env.update(
+        EBAKUL_TEST_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         DJANGO_SETTINGS_MODULE="ebakul.settings.test",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
