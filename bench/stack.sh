@@ -17,6 +17,7 @@ source scripts/env-mariadb.sh
 export DJANGO_SETTINGS_MODULE=ebakul.settings.production
 export EBAKUL_PLAIN_HTTP=1
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-bench-only-$(hostname)-not-secret-at-all-0123456789}
+export EBAKUL_IDENTITY_HASH_KEY=${EBAKUL_IDENTITY_HASH_KEY:-bench-only-identity-hash-key-not-secret-0123456789}
 export DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
 export EBAKUL_SITE_URL=${EBAKUL_SITE_URL:-http://127.0.0.1:${lb_port}}
 # Mail goes nowhere in a lab (no server on this port; sends fail and are recorded as such).
@@ -48,7 +49,8 @@ for i in $(seq 1 "$nodes"); do
   echo "  server node$i 127.0.0.1:$port check" >>"$run/haproxy.cfg"
   .venv/bin/gunicorn ebakul.wsgi -b "127.0.0.1:$port" -w "${EBAKUL_WORKERS:-2}" \
     --access-logfile "$run/access-$i.log" --error-logfile "$run/error-$i.log" & pids+=($!)
-  .venv/bin/celery -A ebakul worker -n "node$i@%h" --concurrency 1 -l warning \
+  # As deploy/systemd/ebakul-worker.service: background work at a lower priority, OCR on one thread.
+  OMP_THREAD_LIMIT=1 nice -n 10 .venv/bin/celery -A ebakul worker -n "node$i@%h" --concurrency 1 -l warning \
     >"$run/worker-$i.log" 2>&1 & pids+=($!)
 done
 .venv/bin/celery -A ebakul beat -l warning -s "$run/beat" >"$run/beat.log" 2>&1 & pids+=($!)
