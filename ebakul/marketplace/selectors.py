@@ -286,3 +286,44 @@ def merchants_viewed_not_ordered(
         .filter(views__gte=min_views, orders__lte=max_orders)
         .order_by("-views", "merchant_id")
     )
+
+
+# --- moderation (the verifiers' desk screens, docs/adr/0420) -----------------------------------
+
+MODERATION_FILTERS = (
+    ListingModeration.REVIEW,
+    ListingModeration.HIDDEN,
+    ListingModeration.VISIBLE,
+)
+
+
+def listings_for_moderation(*, state: str = ListingModeration.REVIEW, q: str = "") -> QuerySet:
+    """Listings in one moderation state for the verifiers, whatever their merchant's status:
+    the review queue oldest first, the others latest changed first; ``q`` in the listing's or
+    the business's name."""
+    qs = Listing.objects.filter(moderation=state).select_related(
+        "merchant", "merchant__kecamatan", "category"
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(merchant__business_name__icontains=q))
+    if state == ListingModeration.REVIEW:
+        return qs.order_by("updated_at", "pk")
+    return qs.order_by("-updated_at", "-pk")
+
+
+def moderation_waiting() -> int:
+    """How many listings the deny list sent to review wait for a verifier."""
+    return Listing.objects.filter(moderation=ListingModeration.REVIEW).count()
+
+
+def reviews_for_moderation(*, hidden: bool = False, q: str = "") -> QuerySet[Review]:
+    """Reviews with text, newest first: those still shown (to hide abusive text) or those whose
+    text a verifier hid (with the reason)."""
+    qs = (
+        Review.objects.exclude(text="")
+        .filter(text_hidden=hidden)
+        .select_related("merchant", "order", "order__employee")
+    )
+    if q:
+        qs = qs.filter(Q(text__icontains=q) | Q(merchant__business_name__icontains=q))
+    return qs.order_by("-created_at", "-pk")
