@@ -42,6 +42,17 @@ from .models import (
 from .normalise import query_terms
 
 SORTS = ("relevance", "distance", "price", "rating")
+# Columns a search result never shows: not read for the page of results.
+RESULT_DEFERRED = (
+    "description",
+    "body_norm",
+    "moderation_reason",
+    "merchant__owner_nik",
+    "merchant__owner_kk",
+    "merchant__qris_payload",
+    "merchant__status_note",
+    "merchant__address",
+)
 OPEN_ORDER_STATES = (
     OrderStatus.PLACED,
     OrderStatus.ACCEPTED,
@@ -76,15 +87,6 @@ def shown_listings() -> QuerySet[Listing]:
     verified now (an unverified or suspended merchant's listings never show)."""
     return Listing.objects.filter(
         moderation=ListingModeration.VISIBLE, merchant__in=merchants_selectable()
-    )
-
-
-def _rating_subquery():
-    return Subquery(
-        Review.objects.filter(merchant_id=OuterRef("merchant_id"))
-        .values("merchant_id")
-        .annotate(avg=Avg("rating"))
-        .values("avg")[:1]
     )
 
 
@@ -158,8 +160,12 @@ def search_listings(
             merchant__storefront__opens_at__lte=now.time(),
             merchant__storefront__closes_at__gt=now.time(),
         )
-    qs = qs.annotate(rating=_rating_subquery()).select_related(
-        "merchant", "merchant__kecamatan", "category"
+    # The rating is the copy kept on the listing (ADR 0422): no subquery per matched row; the
+    # long text columns nobody shows in a result list are not read.
+    qs = (
+        qs.annotate(rating=F("merchant_rating"))
+        .select_related("merchant", "merchant__kecamatan", "category")
+        .defer(*RESULT_DEFERRED)
     )
     if sort == "price":
         return qs.order_by(F("price").asc(nulls_last=True), "-relevance", "pk")

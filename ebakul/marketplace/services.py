@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -294,10 +294,23 @@ def listing_save(
         listing.moderation = ListingModeration.REVIEW
         listing.moderation_reason = str(MSG_DENY_LIST % {"name": entry.name})
     index_listing(listing)
+    if listing.pk is None:
+        listing.merchant_rating = _merchant_rating(merchant.pk)
     listing.full_clean()
     set_history_user(listing, actor)
     listing.save()
     return listing
+
+
+def _merchant_rating(merchant_id: int) -> float | None:
+    return Review.objects.filter(merchant_id=merchant_id).aggregate(avg=Avg("rating"))["avg"]
+
+
+def merchant_rating_refresh(merchant_id: int) -> None:
+    """Copy the merchant's average rating onto its listings (ADR 0422); after every review."""
+    Listing.objects.filter(merchant_id=merchant_id).update(
+        merchant_rating=_merchant_rating(merchant_id)
+    )
 
 
 @transaction.atomic
@@ -712,6 +725,7 @@ def review_create(*, order: Order, actor, rating: int, text: str = "") -> Review
     review.full_clean()
     set_history_user(review, actor)
     review.save()
+    merchant_rating_refresh(current.merchant_id)
     _tell(current.merchant.user, _("New review"), current)
     return review
 
