@@ -47,6 +47,7 @@ def test_verifier_hides_a_listing_and_search_no_longer_shows_it(
     expect(desk.locator("#listing-state")).to_have_text("Ditampilkan")
     desk.get_by_label("Alasan umum").select_option(label=reason.label)
     desk.get_by_label("Penjelasan untuk pelaku usaha").fill("Bukan produk buatan sendiri.")
+    shot(desk, "market-09-desk-listing-hide-form")
     desk.locator("#listing-hide").get_by_role("button", name="Sembunyikan").click()
     expect(desk.locator("body")).to_contain_text("pelaku usaha melihat alasannya")
     desk.goto("/desk/pasar/?status=hidden")
