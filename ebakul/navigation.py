@@ -74,6 +74,12 @@ SIDEBAR = {
                 },
                 _model("compliance.tppdeduction", _("TPP deductions"), "payments"),
                 _model("compliance.appeal", _("Appeals"), "gavel"),
+                {
+                    "title": _("Marketplace moderation"),
+                    "icon": "storefront",
+                    "link": reverse_lazy("marketplace_desk:listings"),
+                    "permission": "ebakul.navigation._can_work_queues",
+                },
             ],
         },
         {

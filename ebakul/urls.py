@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The review workbench lives in the desk's address space, before the admin's catch-all.
     path("desk/tinjau/", include("ebakul.workflow.workbench")),
+    # The verifiers' marketplace moderation (docs/adr/0420), also before the catch-all.
+    path("desk/pasar/", include("ebakul.marketplace.desk")),
     path("desk/", admin.site.urls),
     path("api/v1/", include("ebakul.api.urls")),
     path("reports/", include("ebakul.reports.urls")),

@@ -56,6 +56,7 @@ EBAKUL_APPS = (
     "employees",
     "merchants",
     "purchases",
+    "marketplace",  # the search synonyms (ADR 0421)
     "workflow",
     "notifications",
     "compliance",

@@ -22,7 +22,7 @@ from .models import (
     Storefront,
 )
 from .normalise import tokens
-from .services import index_listing, synonyms
+from .services import index_listing, merchant_rating_refresh, synonyms
 from .words import CATALOGUE
 
 SHOPS = 60
@@ -150,6 +150,8 @@ def _orders(ctx, shops) -> None:
                 text=ctx.rng.choice(REVIEWS),
             )
         made += 1
+    for shop_id in {s.pk for s in shops}:
+        merchant_rating_refresh(shop_id)
     ctx.log(f"marketplace: {made} orders ({completed} completed into purchases)")
 
 

@@ -87,7 +87,13 @@ class Listing(TimeStampedModel):
     # Normalised search columns (normalise.normalise), FULLTEXT-indexed on MariaDB.
     name_norm = models.CharField(max_length=255, editable=False, default="")
     body_norm = models.TextField(editable=False, default="")
-    history = HistoricalRecords(excluded_fields=["photo", "name_norm", "body_norm"])
+    # The merchant's average review rating, copied onto its listings when a review is written
+    # (services.merchant_rating_refresh), so search sorts and shows it without a subquery per
+    # row (docs/adr/0422). None: no review yet.
+    merchant_rating = models.FloatField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["photo", "name_norm", "body_norm", "merchant_rating"]
+    )
 
     class Meta:
         verbose_name = _("listing")

@@ -42,6 +42,17 @@ from .models import (
 from .normalise import query_terms
 
 SORTS = ("relevance", "distance", "price", "rating")
+# Columns a search result never shows: not read for the page of results.
+RESULT_DEFERRED = (
+    "description",
+    "body_norm",
+    "moderation_reason",
+    "merchant__owner_nik",
+    "merchant__owner_kk",
+    "merchant__qris_payload",
+    "merchant__status_note",
+    "merchant__address",
+)
 OPEN_ORDER_STATES = (
     OrderStatus.PLACED,
     OrderStatus.ACCEPTED,
@@ -76,15 +87,6 @@ def shown_listings() -> QuerySet[Listing]:
     verified now (an unverified or suspended merchant's listings never show)."""
     return Listing.objects.filter(
         moderation=ListingModeration.VISIBLE, merchant__in=merchants_selectable()
-    )
-
-
-def _rating_subquery():
-    return Subquery(
-        Review.objects.filter(merchant_id=OuterRef("merchant_id"))
-        .values("merchant_id")
-        .annotate(avg=Avg("rating"))
-        .values("avg")[:1]
     )
 
 
@@ -158,8 +160,12 @@ def search_listings(
             merchant__storefront__opens_at__lte=now.time(),
             merchant__storefront__closes_at__gt=now.time(),
         )
-    qs = qs.annotate(rating=_rating_subquery()).select_related(
-        "merchant", "merchant__kecamatan", "category"
+    # The rating is the copy kept on the listing (ADR 0422): no subquery per matched row; the
+    # long text columns nobody shows in a result list are not read.
+    qs = (
+        qs.annotate(rating=F("merchant_rating"))
+        .select_related("merchant", "merchant__kecamatan", "category")
+        .defer(*RESULT_DEFERRED)
     )
     if sort == "price":
         return qs.order_by(F("price").asc(nulls_last=True), "-relevance", "pk")
@@ -286,3 +292,44 @@ def merchants_viewed_not_ordered(
         .filter(views__gte=min_views, orders__lte=max_orders)
         .order_by("-views", "merchant_id")
     )
+
+
+# --- moderation (the verifiers' desk screens, docs/adr/0420) -----------------------------------
+
+MODERATION_FILTERS = (
+    ListingModeration.REVIEW,
+    ListingModeration.HIDDEN,
+    ListingModeration.VISIBLE,
+)
+
+
+def listings_for_moderation(*, state: str = ListingModeration.REVIEW, q: str = "") -> QuerySet:
+    """Listings in one moderation state for the verifiers, whatever their merchant's status:
+    the review queue oldest first, the others latest changed first; ``q`` in the listing's or
+    the business's name."""
+    qs = Listing.objects.filter(moderation=state).select_related(
+        "merchant", "merchant__kecamatan", "category"
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(merchant__business_name__icontains=q))
+    if state == ListingModeration.REVIEW:
+        return qs.order_by("updated_at", "pk")
+    return qs.order_by("-updated_at", "-pk")
+
+
+def moderation_waiting() -> int:
+    """How many listings the deny list sent to review wait for a verifier."""
+    return Listing.objects.filter(moderation=ListingModeration.REVIEW).count()
+
+
+def reviews_for_moderation(*, hidden: bool = False, q: str = "") -> QuerySet[Review]:
+    """Reviews with text, newest first: those still shown (to hide abusive text) or those whose
+    text a verifier hid (with the reason)."""
+    qs = (
+        Review.objects.exclude(text="")
+        .filter(text_hidden=hidden)
+        .select_related("merchant", "order", "order__employee")
+    )
+    if q:
+        qs = qs.filter(Q(text__icontains=q) | Q(merchant__business_name__icontains=q))
+    return qs.order_by("-created_at", "-pk")

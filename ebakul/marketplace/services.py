@@ -10,17 +10,19 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.accounts import roles
+from ebakul.core.dispatch import dispatch
 from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.history import set_history_user
 from ebakul.core.models import next_document_number
 from ebakul.core.periods import WIB, period_of
 from ebakul.core.services import notify
 from ebakul.merchants.selectors import chain_match, merchants_selectable
+from ebakul.workflow.models import ReasonKind, RefusalReason
 
 from . import hooks
 from .models import (
@@ -34,9 +36,10 @@ from .models import (
     OrderStatus,
     Review,
     SearchLog,
+    SearchSynonym,
     Storefront,
 )
-from .normalise import normalise
+from .normalise import normalise, normalise_synonym_key, tokens
 from .photos import clean_photo
 from .selectors import shown_listings, synonym_map
 
@@ -59,6 +62,12 @@ MSG_OBJECTION_LATE = _("The 48 hours to object have passed.")
 MSG_REVIEW_TWICE = _("This order already has a review.")
 MSG_REVIEW_NOT_COMPLETED = _("Only a completed order can be reviewed.")
 MSG_QUANTITY = _("The quantity must be between 1 and 999.")
+MSG_REASON_NOT_OFFERED = _("The chosen reason is not offered for this decision.")
+MSG_OWN_LISTING = _("You cannot moderate a listing of your own business.")
+MSG_OWN_REVIEW = _("You cannot moderate a review you wrote or a review of your own business.")
+MSG_SYNONYM_EMPTY = _("Write the word and what it is searched as.")
+MSG_SYNONYM_ONE_WORD = _("The word must be a single word (e.g. nasgor).")
+MSG_ALREADY_HIDDEN = _("The text of this review is already hidden.")
 
 OBJECTION_WINDOW = dt.timedelta(hours=48)
 ACCEPT_WINDOW = dt.timedelta(hours=24)
@@ -96,6 +105,27 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _common_reason(kind: str, choice) -> RefusalReason | None:
+    """A reason of the administrators' list (``RefusalReason`` or its id) of ``kind``, active."""
+    if choice in (None, ""):
+        return None
+    if not isinstance(choice, RefusalReason):
+        choice = RefusalReason.objects.filter(pk=choice if str(choice).isdigit() else 0).first()
+    if choice is None or not choice.active or choice.kind != kind:
+        raise DomainError(MSG_REASON_NOT_OFFERED, code="reason_invalid", field="reason")
+    return choice
+
+
+def _moderation_reason(kind: str, choice, comment: str) -> str:
+    """What the merchant (or the reviewer) reads: the chosen common reason, then the free text;
+    one of the two is required."""
+    chosen = _common_reason(kind, choice)
+    comment = (comment or "").strip()
+    if chosen is None:
+        return _reason(comment)
+    return f"{chosen.label}: {comment}" if comment else chosen.label
+
+
 # --- catalogue ---------------------------------------------------------------------------------
 
 
@@ -119,6 +149,101 @@ def index_listing(listing: Listing, syn: dict[str, str] | None = None) -> None:
         ),
         syn,
     )
+
+
+# --- search synonyms (docs/adr/0421) ------------------------------------------------------------
+
+REINDEX_BATCH = 500
+
+
+def _padded(words: list[str]) -> list[str]:
+    return normalise(" ".join(words)).split()
+
+
+def _affected(term: str, canonical: str) -> list[list[str]]:
+    """The word groups whose listings a synonym touches, as they read in the search columns:
+    the term itself (listings indexed before the synonym existed) and the canonical words
+    (listings indexed with the synonym expanded). Each group: padded words that all occur."""
+    groups = [_padded([term])] if term else []
+    if canonical:
+        groups.append(_padded(canonical.split()))
+    return [g for g in groups if g]
+
+
+def _reindex_after_commit(groups: list[list[str]]) -> None:
+    if groups:
+        from . import tasks  # tasks import services: imported here, not at the top
+
+        dispatch(tasks.reindex_synonym_listings, groups)
+
+
+@transaction.atomic
+def synonym_save(*, synonym: SearchSynonym, actor) -> SearchSynonym:
+    """Create or change a synonym / spelling variant (the administrators' desk); after commit a
+    task rebuilds the search text of the listings the old and the new entry touch, so search
+    finds them without a manual command."""
+    term = normalise_synonym_key(synonym.term or "")
+    canonical = " ".join(tokens(synonym.canonical or ""))
+    if not term or not canonical:
+        raise DomainError(MSG_SYNONYM_EMPTY, code="synonym_empty", field="term")
+    if " " in term:
+        raise DomainError(MSG_SYNONYM_ONE_WORD, code="synonym_one_word", field="term")
+    before = (
+        SearchSynonym.objects.select_for_update()
+        .filter(pk=synonym.pk)
+        .values_list("term", "canonical")
+        .first()
+        if synonym.pk
+        else None
+    )
+    synonym.term, synonym.canonical = term, canonical
+    synonym.full_clean()
+    set_history_user(synonym, actor)
+    synonym.save()
+    groups = _affected(term, canonical)
+    if before is not None and before != (term, canonical):
+        groups += _affected(*before)
+    if before is None or before != (term, canonical):
+        _reindex_after_commit(groups)
+    return synonym
+
+
+@transaction.atomic
+def synonym_delete(*, synonym: SearchSynonym, actor) -> None:
+    groups = _affected(synonym.term, synonym.canonical)
+    set_history_user(synonym, actor)
+    synonym.delete()
+    _reindex_after_commit(groups)
+
+
+def reindex_listings(groups: list[list[str]]) -> int:
+    """Rebuild the search columns of the listings whose search text holds every word of one of
+    ``groups`` (with today's synonyms); only rows whose text changes are written. Idempotent:
+    a second run finds nothing to change. Returns how many listings changed."""
+    match = Q()
+    for words in groups:
+        every = Q()
+        for word in words:
+            every &= Q(name_norm__contains=word) | Q(body_norm__contains=word)
+        match |= every
+    if not match:
+        return 0
+    syn = synonyms()
+    ids = list(Listing.objects.filter(match).order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), REINDEX_BATCH):
+        rows = Listing.objects.filter(pk__in=ids[start : start + REINDEX_BATCH]).select_related(
+            "merchant", "merchant__kecamatan", "category"
+        )
+        dirty = []
+        for listing in rows:
+            before = (listing.name_norm, listing.body_norm)
+            index_listing(listing, syn)
+            if (listing.name_norm, listing.body_norm) != before:
+                dirty.append(listing)
+        Listing.objects.bulk_update(dirty, ["name_norm", "body_norm"])
+        changed += len(dirty)
+    return changed
 
 
 @transaction.atomic
@@ -169,34 +294,53 @@ def listing_save(
         listing.moderation = ListingModeration.REVIEW
         listing.moderation_reason = str(MSG_DENY_LIST % {"name": entry.name})
     index_listing(listing)
+    if listing.pk is None:
+        listing.merchant_rating = _merchant_rating(merchant.pk)
     listing.full_clean()
     set_history_user(listing, actor)
     listing.save()
     return listing
 
 
+def _merchant_rating(merchant_id: int) -> float | None:
+    return Review.objects.filter(merchant_id=merchant_id).aggregate(avg=Avg("rating"))["avg"]
+
+
+def merchant_rating_refresh(merchant_id: int) -> None:
+    """Copy the merchant's average rating onto its listings (ADR 0422); after every review."""
+    Listing.objects.filter(merchant_id=merchant_id).update(
+        merchant_rating=_merchant_rating(merchant_id)
+    )
+
+
 @transaction.atomic
-def listing_moderate(*, listing: Listing, actor, show: bool, reason: str = "") -> Listing:
-    """A verifier shows a listing again or hides it with a reason the merchant sees."""
+def listing_moderate(
+    *, listing: Listing, actor, show: bool, reason: str = "", common_reason=None
+) -> Listing:
+    """A verifier shows a listing (approves one waiting for review, or un-hides it) or hides it
+    with a reason the merchant sees: a common reason of the administrators' list
+    (``ReasonKind.LISTING_HIDE``) and/or free text. Nobody moderates their own business's
+    listing. Everything is checked before anything is written."""
     _check_moderator(actor)
-    if _owns(listing.merchant, actor):
-        raise PermissionDeniedError(MSG_NOT_YOUR_SHOP, code="concerns_self")
-    current = Listing.objects.select_for_update().get(pk=listing.pk)
+    current = (
+        Listing.objects.select_for_update().select_related("merchant__user").get(pk=listing.pk)
+    )
+    if _owns(current.merchant, actor):
+        raise PermissionDeniedError(MSG_OWN_LISTING, code="concerns_self")
     if show:
         current.moderation = ListingModeration.VISIBLE
         current.moderation_reason = (reason or "").strip()
     else:
         current.moderation = ListingModeration.HIDDEN
-        current.moderation_reason = _reason(reason)
+        current.moderation_reason = _moderation_reason(
+            ReasonKind.LISTING_HIDE, common_reason, reason
+        )
     set_history_user(current, actor)
     current.save(update_fields=["moderation", "moderation_reason", "updated_at"])
-    if current.merchant.user_id and not show:
-        notify(
-            user=current.merchant.user,
-            title=str(_("A listing was hidden")),
-            body=f"{current.name}: {current.moderation_reason}",
-            kind="marketplace",
-        )
+    if current.merchant.user_id:
+        title = _("A listing was hidden") if not show else _("A listing is shown again")
+        body = f"{current.name}: {current.moderation_reason}" if not show else current.name
+        notify(user=current.merchant.user, title=str(title), body=body, kind="marketplace")
     return current
 
 
@@ -581,6 +725,7 @@ def review_create(*, order: Order, actor, rating: int, text: str = "") -> Review
     review.full_clean()
     set_history_user(review, actor)
     review.save()
+    merchant_rating_refresh(current.merchant_id)
     _tell(current.merchant.user, _("New review"), current)
     return review
 
@@ -599,13 +744,24 @@ def review_reply(*, review: Review, actor, text: str) -> Review:
 
 
 @transaction.atomic
-def review_hide_text(*, review: Review, actor, reason: str) -> Review:
+def review_hide_text(*, review: Review, actor, reason: str = "", common_reason=None) -> Review:
+    """A verifier hides the abusive text of a review with a reason (a common reason of
+    ``ReasonKind.REVIEW_HIDE`` and/or free text); the rating stays and counts. The reviewer and
+    the merchant are told why. Nobody moderates a review they wrote or one of their business."""
     _check_moderator(actor)
-    current = Review.objects.select_for_update().select_related("order__employee").get(pk=review.pk)
-    if current.order.employee.user_id == getattr(actor, "pk", None):
-        raise PermissionDeniedError(MSG_NOT_A_VERIFIER, code="concerns_self")
+    current = (
+        Review.objects.select_for_update()
+        .select_related("order__employee__user", "merchant__user", "order")
+        .get(pk=review.pk)
+    )
+    if current.order.employee.user_id == actor.pk or _owns(current.merchant, actor):
+        raise PermissionDeniedError(MSG_OWN_REVIEW, code="concerns_self")
+    if current.text_hidden:
+        raise ConflictError(MSG_ALREADY_HIDDEN, code="already_hidden")
+    current.hidden_reason = _moderation_reason(ReasonKind.REVIEW_HIDE, common_reason, reason)
     current.text_hidden = True
-    current.hidden_reason = _reason(reason)
     set_history_user(current, actor)
     current.save(update_fields=["text_hidden", "hidden_reason", "updated_at"])
+    for user in (current.order.employee.user, current.merchant.user):
+        _tell(user, _("The text of a review was hidden"), current.order, current.hidden_reason)
     return current

@@ -46,6 +46,9 @@ class ReasonKind(models.TextChoices):
     MERCHANT_CORRECTION = "merchant_correction", _("Ask a merchant for a correction")
     MERCHANT_SUSPEND = "merchant_suspend", _("Suspend a merchant")
     APPEAL_REJECT = "appeal_reject", _("Reject an appeal")
+    # The marketplace's moderation (docs/adr/0420): not workflow transitions, same reasons list.
+    LISTING_HIDE = "listing_hide", _("Hide a marketplace listing")
+    REVIEW_HIDE = "review_hide", _("Hide the text of a review")
 
 
 class RefusalReason(TimeStampedModel):

@@ -39,6 +39,9 @@ CODES_ARE_DATA = (
     "desk/workflow/workflowdefinition/",
     "desk/workflow/workflowtransition/",
     "desk/django_celery_beat/periodictask/",
+    # Search synonyms: words as people type them ("servis" is searched as "service", the word
+    # the catalogue uses), which may equal a code (a listing's kind "service"). ADR 0421.
+    "desk/marketplace/searchsynonym/",
 )
 
 

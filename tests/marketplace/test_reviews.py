@@ -10,9 +10,9 @@ from .conftest import listing
 pytestmark = pytest.mark.django_db
 
 
-def _completed(world):
+def _completed(world, name="Nasi goreng ayam"):
     cart = s.cart_add(
-        employee=world.buyer, listing=listing(world), quantity=1, actor=world.buyer_user
+        employee=world.buyer, listing=listing(world, name=name), quantity=1, actor=world.buyer_user
     )
     order = s.order_place(order=cart, actor=world.buyer_user)
     s.order_accept(order=order, actor=world.seller_user)
@@ -51,3 +51,24 @@ def test_one_review_per_completed_order_with_reply_and_moderation(world):
     review.refresh_from_db()
     assert review.text_hidden and review.hidden_reason == "Kata kasar"
     assert review.history.first().history_user == world.verifier
+
+
+def test_the_rating_copied_onto_listings_follows_every_review(world):
+    """Search reads the merchant's rating from its listings (ADR 0422): written with each
+    review, and given to a listing added later."""
+    from ebakul.marketplace.models import Listing
+
+    order = _completed(world)
+    s.order_confirm_receipt(order=order, actor=world.buyer_user)
+    assert set(Listing.objects.values_list("merchant_rating", flat=True)) == {None}
+    s.review_create(order=order, actor=world.buyer_user, rating=3)
+    second = _completed(world, name="Soto ayam")
+    s.order_confirm_receipt(order=second, actor=world.buyer_user)
+    s.review_create(order=second, actor=world.buyer_user, rating=4)
+    later = listing(world, name="Es dawet")
+    ratings = set(
+        Listing.objects.filter(merchant=world.shop).values_list("merchant_rating", flat=True)
+    )
+    assert ratings == {3.5}
+    assert Listing.objects.get(pk=later.pk).merchant_rating == 3.5
+    assert not Listing.objects.filter(merchant=world.shop2, merchant_rating__isnull=False)

@@ -181,6 +181,8 @@ DESK_MODELS: dict[str, Desk] = {
     "compliance.deductionadjustment": Desk(**READ_ONLY),
     # The common reasons offered when refusing (ADR 0110): switched off, never deleted.
     "workflow.refusalreason": Desk(delete=NONE),
+    # Search synonyms and spelling variants (ADR 0421): the administrators'.
+    "marketplace.searchsynonym": Desk(),
     # Integrity (issue 15): weights and thresholds are the administrators'; the scores are read
     # by verifiers and administrators (never written by hand), with the investigation queue and
     # the report.
@@ -244,7 +246,7 @@ DESK_OTHER: dict[str, Callable[[str], object]] = {
     # App index of the employees app: every desk role has a model there.
     # (the order follows admin registration: core re-registers celery-beat's admins, ADR 0145)
     "desk/^(?P<app_label>core|django_celery_beat|auth|accounts|notifications|workflow|merchants|"
-    "employees|purchases|integrity|compliance|api)/$": _desk(),
+    "employees|marketplace|purchases|integrity|compliance|api)/$": _desk(),
     "desk/(?P<url>.*)$": lambda r: LOGIN if r in NOT_DESK else NOTFOUND,
     # The review workbench: one's own queue (the oldest task, or an empty page); a task of
     # somebody else's queue (the sample purchase is nobody's task here) is refused to everyone.
@@ -254,6 +256,14 @@ DESK_OTHER: dict[str, Callable[[str], object]] = {
     "desk/tinjau/<slug:slug>/<int:pk>/aksi/": lambda r: LOGIN if r in NOT_DESK else METHOD,
     "desk/tinjau/<slug:slug>/<int:pk>/lewati/": lambda r: LOGIN if r in NOT_DESK else METHOD,
     "desk/tinjau/<slug:slug>/<int:pk>/batalkan/": lambda r: LOGIN if r in NOT_DESK else METHOD,
+    # Marketplace moderation (ADR 0420): verifiers and administrators; operators refused. The
+    # sample listing and review are another merchant's; writes are POST only (their refusals,
+    # and that they change nothing: tests/marketplace/test_moderation_desk.py).
+    "desk/pasar/": _desk({VER, ADM, SU}),
+    "desk/pasar/produk/<int:pk>/": _desk({VER, ADM, SU}),
+    "desk/pasar/produk/<int:pk>/putuskan/": lambda r: LOGIN if r in NOT_DESK else METHOD,
+    "desk/pasar/ulasan/": _desk({VER, ADM, SU}),
+    "desk/pasar/ulasan/<int:pk>/sembunyikan/": lambda r: LOGIN if r in NOT_DESK else METHOD,
 }
 
 # --- Reports --------------------------------------------------------------------------------------
@@ -482,6 +492,7 @@ def _build_world() -> World:
     from ebakul.core.models import DocumentSequence, Notification
     from ebakul.employees.models import EmployeeClass, UnitOperator, WorkUnit
     from ebakul.integrity.models import PurchaseRisk, RiskPolicy, SignalWeight
+    from ebakul.marketplace.models import SearchSynonym
     from ebakul.merchants.models import ChainDenyEntry, Kecamatan, MerchantCategory
     from ebakul.notifications.models import OutboxMessage
     from ebakul.purchases.models import PurchaseLimit
@@ -635,6 +646,8 @@ def _build_world() -> World:
             employee=other, period=period, amount=1_000, reason="Matriks"
         ),
         "workflow.refusalreason": RefusalReason.objects.first(),
+        "marketplace.searchsynonym": SearchSynonym.objects.first()
+        or SearchSynonym.objects.create(term="matriks", canonical="matriks"),
         "integrity.signalweight": SignalWeight.objects.create(
             signal_code="payment_reference_reused", weight=50, effective_from=dt.date(2026, 1, 1)
         ),
@@ -652,6 +665,15 @@ def _build_world() -> World:
         "api.integrationclient": client_,
         "api.apikey": issued.key,
     }
+    from ebakul.marketplace.services import listing_save
+
+    w.listing = listing_save(
+        merchant=other_shop,
+        actor=other_merchant_user,
+        name="Nasi goreng matriks",
+        category=MerchantCategory.objects.get(code="makanan-minuman"),
+        price=15_000,
+    )
     w.period = period
     w.purchase = purchase
     w.other = other
@@ -704,6 +726,8 @@ def concrete_url(route: str, w: World) -> str:
     url = "/" + route
     if route.startswith("desk/tinjau/"):
         url = url.replace("<slug:slug>", "pembelian")
+    if route.startswith("desk/pasar/produk/"):
+        url = url.replace("<int:pk>", str(w.listing.pk))
     url = url.replace("<slug:slug>", "employees")
     url = url.replace("<int:employee_id>", str(w.other.pk))
     url = url.replace("<str:period>", w.period)

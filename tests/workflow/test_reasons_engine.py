@@ -182,6 +182,9 @@ def test_the_loader_seeds_reasons_once_and_keeps_administrators_edits(db, ref):
         "merchant_correction",
         "merchant_suspend",
         "appeal_reject",
+        # the marketplace's moderation (ADR 0420)
+        "listing_hide",
+        "review_hide",
     }
     first = _reason("merchant_reject")
     first.label = "Usaha menengah, bukan mikro"
