@@ -41,6 +41,7 @@ ENGLISH_PHRASES = ("Log out", "View site", "Change password", "Save and", "Selec
 
 # Elements without an end tag (an icon class on a checkbox must not hide the rest of the page).
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+MASKED = re.compile(r"\w+\*{3,}")
 WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
 # Data that is not language: a dotted task path ("ebakul.compliance.tasks.lock_period") and a
 # time zone name ("America/New York") in the scheduled jobs' forms.
@@ -99,7 +100,8 @@ def english_words(texts: list[str], allowed: frozenset[str] = frozenset()) -> li
         hits = [p for p in ENGLISH_PHRASES if p in text]
         hits += [
             w
-            for w in WORD.findall(text)
+            # A masked value ("Do*****": the start of a password hash, a masked NIK) is data.
+            for w in WORD.findall(MASKED.sub(" ", text))
             if w.lower() in ENGLISH_WORDS and w.lower() not in allowed and "_" not in w
         ]
         if hits:

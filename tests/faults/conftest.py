@@ -37,10 +37,17 @@ def celery_broker(url: str):
     old = (app.conf.broker_url, app.conf.task_always_eager)
 
     def reset_pools():
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps producer pools per connection in a process-wide registry: one for the
+        # suite's own broker would keep pointing at the connection pool closed above, and the
+        # next test in this process (eager tasks acquire a producer too) would fail with
+        # "Acquire on closed pool".
+        pools.reset()
 
     reset_pools()
     app.conf.broker_url, app.conf.task_always_eager = url, False
