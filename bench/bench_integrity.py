@@ -501,6 +501,63 @@ def part_upload(n: int) -> None:
     )
 
 
+# --- import -------------------------------------------------------------------------------------
+def part_import(n: int, workers_list: list[int]) -> None:
+    """``import_purchases`` (imports.import_rows, as the command runs it) of ``n`` generated
+    receipts with OCR on, once per worker count; rows/s of the whole import (hashing and OCR in
+    the workers, the sequential writes and scores)."""
+    import csv
+    import tempfile
+
+    from ebakul.employees.models import Employee
+    from ebakul.integrity import imports
+    from ebakul.merchants.models import UmkmMerchant
+
+    period = "2025-06"
+    bulk_world(200, 20, 0, period)
+    nips = list(Employee.objects.values_list("nip", flat=True)[:200])
+    nibs = list(UmkmMerchant.objects.values_list("nib", flat=True)[:20])
+    rng = random.Random(17)
+    folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    receipts = folder / "struk"
+    receipts.mkdir()
+    for run, workers in enumerate(workers_list):
+        rows = []
+        for i in range(n):
+            amount = rng.randint(10, 150) * 1000
+            name = f"r{run}-{i}.jpg"
+            (receipts / name).write_bytes(jpeg(draw_receipt(rng, amount=amount)))
+            rows.append(
+                {
+                    "external_id": f"B{run}-{i}",
+                    "nip": rng.choice(nips),
+                    "merchant_nib": rng.choice(nibs),
+                    "purchased_at": f"2025-06-{rng.randint(1, 27):02d}T12:00:00",
+                    "amount": str(amount),
+                    "payment_method": "cash",
+                    "payment_reference": "",
+                    "description": "bench",
+                    "receipt_file": name,
+                }
+            )
+        path = folder / f"run{run}.csv"
+        with path.open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=imports.COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+        load = os.getloadavg()
+        t = time.perf_counter()
+        summary = imports.import_rows(
+            imports.read_rows(path), receipts_dir=receipts, workers=workers, read=True
+        )
+        took = time.perf_counter() - t
+        log(
+            f"import with OCR, {n} rows, --workers {workers}: {took:.1f}s, {n / took:.2f} rows/s"
+            f" (imported {summary.count('imported')}, refused {summary.count('refused')});"
+            f" load before {load[0]:.1f}, after {os.getloadavg()[0]:.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--parts", default="lookup,detection,scan,upload")
@@ -509,6 +566,8 @@ def main() -> None:
     parser.add_argument("--purchases", type=int, default=5_000)
     parser.add_argument("--uploads", type=int, default=60)
     parser.add_argument("--per-kind", type=int, default=60)
+    parser.add_argument("--import-rows", type=int, default=60)
+    parser.add_argument("--import-workers", default="1,2")
     args = parser.parse_args()
     log(f"load average {os.getloadavg()}; {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     prepare()
@@ -519,6 +578,8 @@ def main() -> None:
             part_detection(args.purchases, args.per_kind)
         elif part == "scan":
             part_scan()
+        elif part == "import":
+            part_import(args.import_rows, [int(w) for w in args.import_workers.split(",")])
         elif part == "upload":
             part_upload(args.uploads)
         log(f"load average {os.getloadavg()}")
