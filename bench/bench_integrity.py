@@ -288,7 +288,7 @@ KINDS = (
 )
 
 
-def part_detection(n_total: int, per_kind: int) -> None:  # noqa: C901 - one scenario
+def part_detection(n_total: int, per_kind: int, seed: int = 2026) -> None:  # noqa: C901 - one scenario
     from django.core.exceptions import ValidationError
 
     from ebakul.core.periods import WIB
@@ -303,7 +303,7 @@ def part_detection(n_total: int, per_kind: int) -> None:  # noqa: C901 - one sce
     employees = list(Employee.objects.order_by("id"))
     merchants = list(UmkmMerchant.objects.order_by("id"))
     units = list(WorkUnit.objects.order_by("id").values_list("id", flat=True))
-    rng = random.Random(2026)
+    rng = random.Random(seed)
     n_honest = max(n_total - per_kind * len(KINDS), 0)
     created: list[tuple[str, int | None, str]] = []  # (kind, purchase id, refused signal)
 
@@ -566,6 +566,7 @@ def main() -> None:
     parser.add_argument("--purchases", type=int, default=5_000)
     parser.add_argument("--uploads", type=int, default=60)
     parser.add_argument("--per-kind", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=2026, help="detection: the draw")
     parser.add_argument("--import-rows", type=int, default=60)
     parser.add_argument("--import-workers", default="1,2")
     args = parser.parse_args()
@@ -575,7 +576,7 @@ def main() -> None:
         if part == "lookup":
             part_lookup(args.fingerprints, args.queries)
         elif part == "detection":
-            part_detection(args.purchases, args.per_kind)
+            part_detection(args.purchases, args.per_kind, args.seed)
         elif part == "scan":
             part_scan()
         elif part == "import":

@@ -44,8 +44,11 @@ def _receipt_bytes(purchase) -> bytes | None:
 
 
 def confirmed(purchase, match: selectors.NearMatch) -> bool:
-    """The pictures of a near match show the same receipt (docs/adr/0222). A picture that
-    cannot be read leaves the hashes to decide (a match)."""
+    """The pictures of a near match show the same receipt (docs/adr/0222); a match whose hashes
+    are very close needs no check. A picture that cannot be read leaves the hashes to decide (a
+    match)."""
+    if match.phash16_distance <= selectors.NEAR_PHASH16_SURE:
+        return True
     other = Purchase.objects.filter(pk=match.purchase_id).first()
     mine = _receipt_bytes(purchase) if purchase.receipt else None
     theirs = _receipt_bytes(other) if other is not None and other.receipt else None
