@@ -123,6 +123,9 @@ def test_hash_near_but_another_picture_is_not_a_duplicate(make_purchase, rng):
         fingerprint(Purchase.objects.get(pk=a.pk).receipt.open("rb").read())
     )
     fields["sha256_pixels"] = "0" * 64  # not the same pixels: only the hashes agree
+    # Near, but not so near that the pictures are not looked at (NEAR_PHASH16_SURE).
+    bits = (selectors.NEAR_PHASH16_SURE + selectors.NEAR_PHASH16) // 2
+    fields["phash16"] = f"{int(fields['phash16'], 16) ^ ((1 << bits) - 1):064x}"
     ReceiptFingerprint.objects.create(purchase=b, **fields)
     assert [m.purchase_id for m in selectors.near_duplicates(_stored(b), before_id=b.pk)] == [a.pk]
     services.score_purchase(Purchase.objects.get(pk=b.pk))
@@ -193,6 +196,19 @@ def test_confirmation_does_not_hide_buying_from_ones_own_business(
 def test_an_ordinary_purchase_has_no_order_confirmation(make_purchase, rng):
     p = make_purchase(data=new_receipt(rng))
     assert "order_confirmed_both_sides" not in reasons(p)[0]
+
+
+def test_very_close_hashes_need_no_look_at_the_pictures(make_purchase, rng):
+    a = make_purchase(data=new_receipt(rng))
+    b = make_purchase(data=new_receipt(rng))
+    ReceiptFingerprint.objects.filter(purchase=b).delete()
+    fields = services.fingerprint_fields(
+        fingerprint(Purchase.objects.get(pk=a.pk).receipt.open("rb").read())
+    )
+    fields["sha256_pixels"] = "0" * 64
+    ReceiptFingerprint.objects.create(purchase=b, **fields)
+    services.score_purchase(Purchase.objects.get(pk=b.pk))
+    assert reasons(b)[0]["duplicate_receipt_near"].related_purchase_id == a.pk
 
 
 def test_weights_may_be_negative_within_bounds():
