@@ -6,11 +6,12 @@
 
 Parts (each builds what it needs in its own database; the database is created and migrated):
 
-* ``lookup``: 1,000,000 fingerprints (random hashes, bulk ``INSERT … SELECT`` over MariaDB's
-  sequence table, one purchase row each) plus ``--queries`` real receipts from
-  tests/integrity/generator.py stored among them; each is then looked up with a transformed copy
-  (the 7 kinds in turn). Reported: p50/p95 of ``selectors.near_duplicates`` (the indexed band
-  query and the Hamming check; the hashing of the query photo is timed apart), recall.
+* ``lookup``: ``--fingerprints`` (1,000,000) fingerprints (random hashes, one ``INSERT … SELECT``
+  over MariaDB's sequence table, secondary indexes rebuilt after; no purchase rows) plus
+  ``--queries`` real receipts from tests/integrity/generator.py stored among them; each is then
+  looked up with a transformed copy (the 7 kinds in turn). Reported: the first lookup (loads the
+  process's band index), p50/p95 of ``selectors.near_duplicates`` (the hashing of the query
+  photo timed apart), rows touched, recall.
 * ``detection``: ``--purchases`` purchases through the services (purchase_create, the exact-copy
   refusal, fingerprints, every detector, the score and route; the behaviour scan of the period),
   honest ones and each fraud kind; reported: rate caught per kind, honest claims sent above
@@ -18,6 +19,8 @@ Parts (each builds what it needs in its own database; the database is created an
 * ``scan``: 8,470 employees and 50,000 purchases in one period (bulk inserts), the period's
   behaviour scan timed (set-based queries and the findings' write; the re-scoring of the
   purchases it flagged timed apart).
+* ``import``: ``--import-rows`` generated receipts imported with OCR (``imports.import_rows``, as
+  ``manage.py import_purchases``) once per ``--import-workers`` count; rows/s.
 * ``upload``: p95 of ``purchase_create`` with a 1-2 MB photo while the checks go to the queue
   (Celery on Redis, no worker: the upload does not wait for them).
 """
