@@ -25,7 +25,9 @@ from django.utils.functional import Promise
 class Signal:
     code: str
     label: str | Promise  # Indonesian (gettext_lazy), shown to verifiers
-    default_weight: int  # 0-100; the share of the risk score this signal adds on its own
+    # -100..100: the share of the risk score this signal adds on its own (a negative weight
+    # lowers it: a fact that speaks for the claim, e.g. an order confirmed on both sides)
+    default_weight: int
     description: str | Promise = ""  # one sentence for docs/ and the desk's weight editor
 
 
@@ -44,8 +46,8 @@ _DETECTORS: dict[str, PurchaseDetector] = {}
 
 
 def register_signal(code: str, label, default_weight: int, description="") -> Signal:
-    if not 0 <= default_weight <= 100:
-        raise ValueError(f"weight of {code} must be 0-100")
+    if not -100 <= default_weight <= 100:
+        raise ValueError(f"weight of {code} must be -100..100")
     existing = _SIGNALS.get(code)
     signal = Signal(code, label, default_weight, description)
     if existing is not None and existing != signal:

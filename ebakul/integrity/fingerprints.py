@@ -121,3 +121,63 @@ def fingerprint(data: bytes) -> Fingerprint:
 def pixels_of(data: bytes) -> str:
     """Only the pixel hash (the upload check needs no perceptual hash)."""
     return pixel_sha256(open_upright(data))
+
+
+# --- Verification of a near match ---------------------------------------------------------------
+# Two receipts of one shop's layout can have close perceptual hashes (the hashes see the paper,
+# the blocks of text and the rules, not the words). A near match is therefore confirmed on the
+# pictures: both, normalised as above and brought to one size, are compared tile by tile on
+# their fine detail (the strokes of the text), each tile allowed to move a few pixels (a photo of
+# a screen is slightly skewed and scaled). The same receipt keeps its strokes everywhere; another
+# receipt of the same shop shares its header and footer (name, address, rules) but has other
+# items, totals, dates and numbers: a fifth of its tiles or more match badly. So the score is a
+# low quantile of the tiles, not their median. docs/adr/0222.
+VERIFY_WIDTH = 160
+VERIFY_TILE = 24
+VERIFY_SHIFT = 8
+VERIFY_QUANTILE = 0.2  # the score: this quantile of the tiles' correlations
+SAME_RECEIPT = 0.9  # the score from which two pictures show the same receipt
+
+
+def _detail(img: Image.Image, size: tuple[int, int]):
+    import numpy as np
+
+    small = img.resize(size, Image.Resampling.LANCZOS)
+    fine = np.asarray(small.filter(ImageFilter.GaussianBlur(1)), dtype=np.float32)
+    coarse = np.asarray(small.filter(ImageFilter.GaussianBlur(4)), dtype=np.float32)
+    return fine - coarse
+
+
+def content_similarity(query: Image.Image, stored: Image.Image) -> float:
+    """The ``VERIFY_QUANTILE`` quantile, over the query's tiles that carry detail, of the best
+    correlation of the tile with the stored picture within ``VERIFY_SHIFT`` pixels (1.0: the
+    same strokes everywhere)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    w, t, s = VERIFY_WIDTH, VERIFY_TILE, VERIFY_SHIFT
+    h = max(2 * t, round(w * stored.height / max(stored.width, 1)))
+    a, b = _detail(query, (w, h)), _detail(stored, (w, h))
+    padded = np.pad(b, s)
+    scores = []
+    for y in range(0, h - t + 1, t):
+        for x in range(0, w - t + 1, t):
+            tile = a[y : y + t, x : x + t]
+            tc = tile - tile.mean()
+            if tc.std() < 2:  # blank paper
+                continue
+            windows = sliding_window_view(padded[y : y + t + 2 * s, x : x + t + 2 * s], (t, t))
+            wc = windows - windows.mean(axis=(2, 3), keepdims=True)
+            num = (wc * tc).sum(axis=(2, 3))
+            den = np.sqrt((wc * wc).sum(axis=(2, 3))) * np.sqrt((tc * tc).sum()) + 1e-6
+            scores.append(float((num / den).max()))
+    return float(np.quantile(scores, VERIFY_QUANTILE)) if scores else 0.0
+
+
+def same_receipt(query: bytes, stored: bytes, angle: int = 0) -> float:
+    """``content_similarity`` of two receipt files, the query turned by ``angle`` degrees (the
+    rotation its hashes matched with)."""
+    a = normalise(open_upright(query))
+    if angle:
+        a = a.rotate(angle, expand=True)
+    return content_similarity(a, normalise(open_upright(stored)))

@@ -6,8 +6,10 @@ Rows are taken in file order, as if submitted in that order: each row is recorde
 system (``apply_system_action``; the submission close is ignored for periods that are not locked,
 a locked period refuses), then fingerprinted and scored before the next row, so the earlier claim
 of a receipt or a payment reference is the original. ``external_id`` is the idempotency key: a row
-already imported (or refused) is reported again, never recorded twice. ``workers`` > 1 computes the
-receipts' hashes in that many processes ahead of the (sequential) writes.
+already imported (or refused) is reported again, never recorded twice. The receipts' hashes and
+their OCR reading (unless ``ocr`` is off) are computed ahead of the (sequential) writes, in
+``workers`` processes when > 1; the reading is stored before the row is scored, so its signals
+(amount or date differing, a receipt number used before) count in file order too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -30,7 +33,7 @@ from ebakul.employees.models import Employee
 from ebakul.merchants.models import UmkmMerchant
 from ebakul.purchases.models import Purchase
 
-from . import services
+from . import ocr, services
 from .fingerprints import Fingerprint, fingerprint
 from .models import ImportedRow
 
@@ -119,18 +122,32 @@ def _messages(exc: Exception) -> tuple[str, str]:
     return str(getattr(exc, "message", exc)), ""
 
 
-def _hash_file(path: str) -> Fingerprint | None:
+Prepared = tuple[Fingerprint | None, "ocr.Reading | None"]
+
+
+def _prepare_file(path: str, read: bool = False) -> Prepared:
     """In a worker process: the hashes of the receipt as it WILL be stored (cleaned and
-    re-encoded exactly as the upload service does, which is deterministic). Only used when the
-    stored bytes turn out the same (same SHA-256)."""
+    re-encoded exactly as the upload service does, which is deterministic) and, when ``read``,
+    its OCR reading. Only used when the stored bytes turn out the same (same SHA-256)."""
     from ebakul.purchases.receipts import clean_receipt
 
     try:
         data = Path(path).read_bytes()
-        stored = clean_receipt(SimpleUploadedFile(Path(path).name, data))
-        return fingerprint(stored.read())
+        stored = clean_receipt(SimpleUploadedFile(Path(path).name, data)).read()
+        fp = fingerprint(stored)
     except Exception:  # noqa: BLE001 - the row's own check reports an unreadable receipt
-        return None
+        return None, None
+    reading = None
+    if read:
+        try:
+            reading = ocr.read_image(stored)
+        except Exception:  # noqa: BLE001 - no OCR result may block a claim (issue 15)
+            reading = None
+    return fp, reading
+
+
+def _prepare_ocr(path: str) -> Prepared:
+    return _prepare_file(path, read=True)
 
 
 def import_rows(
@@ -139,22 +156,29 @@ def import_rows(
     receipts_dir: Path,
     workers: int = 1,
     dry_run: bool = False,
+    read: bool | None = None,
 ) -> Summary:
+    """``read``: OCR every receipt here (default: the ``OCR_ON_UPLOAD`` setting)."""
+    if read is None:
+        read = bool(settings.EBAKUL.get("OCR_ON_UPLOAD", True))
     rows = list(rows)
     summary = Summary()
-    prehashed: dict[int, Fingerprint | None] = {}
+    prehashed: dict[int, Prepared] = {}
+    paths = {
+        i: str(receipts_dir / Path(r.get("receipt_file", "")).name)
+        for i, r in enumerate(rows)
+        if r.get("receipt_file")
+        and not ImportedRow.objects.filter(external_id=r.get("external_id", "")).exists()
+    }
+    prepare = _prepare_ocr if read else _prepare_file
     if workers > 1:
-        paths = {
-            i: str(receipts_dir / Path(r.get("receipt_file", "")).name)
-            for i, r in enumerate(rows)
-            if r.get("receipt_file")
-            and not ImportedRow.objects.filter(external_id=r.get("external_id", "")).exists()
-        }
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, fp in zip(paths, pool.map(_hash_file, paths.values(), chunksize=8), strict=True):
-                prehashed[i] = fp
+            for i, done in zip(paths, pool.map(prepare, paths.values(), chunksize=4), strict=True):
+                prehashed[i] = done
+    elif read:
+        prehashed = {i: prepare(path) for i, path in paths.items()}
     created_files: list[tuple] = []
-    with transaction.atomic():
+    with transaction.atomic(), ocr.reading_inline(read):
         for i, row in enumerate(rows):
             summary.results.append(
                 _import_row(i + 2, row, receipts_dir, prehashed.get(i), dry_run, created_files)
@@ -190,12 +214,11 @@ def _import_row(line, row, receipts_dir, prehashed, dry_run, created_files) -> R
             purchase = _record(row, receipts_dir)
             if purchase.receipt:
                 created_files.append((purchase.receipt.storage, purchase.receipt.name))
-            services.record_facts(
-                purchase,
-                fp=prehashed
-                if prehashed and prehashed.sha256_bytes == purchase.receipt_sha256
-                else None,
-            )
+            fp, reading = prehashed or (None, None)
+            same = fp is not None and fp.sha256_bytes == purchase.receipt_sha256
+            services.record_facts(purchase, fp=fp if same else None)
+            if reading is not None and same:
+                _store_reading(purchase, reading)
             risk = services.score_purchase(purchase)
             ImportedRow.objects.create(
                 external_id=external_id,
@@ -231,6 +254,23 @@ def _import_row(line, row, receipts_dir, prehashed, dry_run, created_files) -> R
         risk_score=risk.score,
         route=risk.route,
         signals=signals,
+    )
+
+
+def _store_reading(purchase, reading) -> None:
+    from ebakul.purchases.services import receipt_reading_store
+
+    receipt_reading_store(
+        purchase_id=purchase.pk,
+        receipt_sha256=purchase.receipt_sha256,
+        text=reading.text,
+        amount=reading.amount,
+        date=reading.date,
+        receipt_number=reading.receipt_number,
+        seller_name=reading.seller_name,
+        seller_phone=reading.seller_phone,
+        seconds=round(reading.seconds, 3),
+        engine=reading.engine,
     )
 
 

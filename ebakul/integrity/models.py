@@ -3,7 +3,7 @@ administrators' weights and thresholds, the behaviour scan's findings and the im
 
 import datetime as dt
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -40,9 +40,10 @@ class Hash64Field(models.PositiveBigIntegerField):
 
 
 class ReceiptFingerprint(models.Model):
-    """The hashes of one purchase's receipt (``fingerprints.py``). The 64-bit perceptual hashes
-    are split into four 16-bit bands, each an indexed column: a near-duplicate lookup reads the
-    rows sharing a band value (or one bit away) and compares the full hashes of those only."""
+    """The hashes of one purchase's receipt (``fingerprints.py``). The near-duplicate lookup
+    does not read this table row by row: ``hashindex.py`` keeps the 16-bit bands of the two 64-bit
+    hashes in memory and points at the few close rows, which are then read by purchase
+    (docs/adr/0220). A fingerprint whose hashes change is stored as a new row."""
 
     purchase = models.OneToOneField(
         "purchases.Purchase", on_delete=models.CASCADE, related_name="fingerprint"
@@ -52,14 +53,6 @@ class ReceiptFingerprint(models.Model):
     phash = Hash64Field()
     dhash = Hash64Field()
     phash16 = models.CharField(max_length=64)
-    p0 = models.PositiveIntegerField(db_index=True)
-    p1 = models.PositiveIntegerField(db_index=True)
-    p2 = models.PositiveIntegerField(db_index=True)
-    p3 = models.PositiveIntegerField(db_index=True)
-    d0 = models.PositiveIntegerField(db_index=True)
-    d1 = models.PositiveIntegerField(db_index=True)
-    d2 = models.PositiveIntegerField(db_index=True)
-    d3 = models.PositiveIntegerField(db_index=True)
     # [[phash, dhash, phash16], ...] of the picture turned by 90, 180 and 270 degrees: looked up
     # with, never indexed.
     rotations = models.JSONField(default=list)
@@ -92,7 +85,11 @@ class SignalWeight(TimeStampedModel):
     applies before the first one)."""
 
     signal_code = models.CharField(_("signal"), max_length=40)
-    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MaxValueValidator(100)])
+    weight = models.SmallIntegerField(
+        _("weight"),
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text=_("-100 to 100; a negative weight lowers the score (a fact for the claim)."),
+    )
     effective_from = models.DateField(_("effective from"), default=dt.date.today)
     note = models.CharField(_("note"), max_length=200, blank=True, default="")
     history = HistoricalRecords()
@@ -168,7 +165,7 @@ class PurchaseRisk(models.Model):
 class RiskReason(models.Model):
     risk = models.ForeignKey(PurchaseRisk, on_delete=models.CASCADE, related_name="reasons")
     signal_code = models.CharField(_("signal"), max_length=40, db_index=True)
-    weight = models.PositiveSmallIntegerField(_("weight"))
+    weight = models.SmallIntegerField(_("weight"))
     detail = models.CharField(_("detail"), max_length=300, blank=True, default="")
     related_purchase = models.ForeignKey(
         "purchases.Purchase", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -187,7 +184,7 @@ class RiskReason(models.Model):
         ordering = ["-weight", "signal_code"]
 
     def __str__(self):
-        return f"{self.signal_code} +{self.weight}"
+        return f"{self.signal_code} {self.weight:+d}"
 
 
 class BehaviourFinding(models.Model):

@@ -14,6 +14,8 @@ import datetime as dt
 import io
 import re
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from celery import shared_task
@@ -280,7 +282,21 @@ def read_receipt_task(purchase_id: int) -> None:
         )
 
 
+# Set by the import when it reads the receipts itself (in its worker processes, imports.py).
+_READ_INLINE: ContextVar[bool] = ContextVar("integrity_read_inline", default=False)
+
+
+@contextmanager
+def reading_inline(on: bool = True):
+    token = _READ_INLINE.set(on)
+    try:
+        yield
+    finally:
+        _READ_INLINE.reset(token)
+
+
 def receipt_stored(purchase) -> None:
-    """Start reading a stored receipt after the commit (unless OCR_ON_UPLOAD is off)."""
-    if settings.EBAKUL.get("OCR_ON_UPLOAD", True):
+    """Start reading a stored receipt after the commit (unless OCR_ON_UPLOAD is off or the
+    import reads it itself)."""
+    if settings.EBAKUL.get("OCR_ON_UPLOAD", True) and not _READ_INLINE.get():
         dispatch(read_receipt_task, purchase.pk)

@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
-
 from ebakul.core.periods import today_wib
 from ebakul.purchases.models import Purchase
 
-from . import detectors
-from .fingerprints import BAND_BITS, BANDS, hamming, hamming_hex, split_bands
+from . import detectors, hashindex
+from .fingerprints import BAND_BITS, BANDS, ROTATIONS, hamming, hamming_hex, split_bands
 from .models import PurchaseRisk, ReceiptFingerprint, RiskPolicy, Route, SignalWeight
 
 # A candidate is a near duplicate when its 256-bit pHash is this close and one of the 64-bit
@@ -21,12 +17,17 @@ from .models import PurchaseRisk, ReceiptFingerprint, RiskPolicy, Route, SignalW
 NEAR_PHASH16 = 50
 NEAR_PHASH = 16
 NEAR_DHASH = 18
+# Closer than this on the 256-bit pHash, a near match needs no check on the pictures (docs/adr/0222):
+# copies of generated receipts came to 16-28 (photos of a screen, whose pictures can fail the
+# check), different receipts of one layout no closer than 36 among 5,103 honest claims.
+NEAR_PHASH16_SURE = 32
 
 
 @dataclass(frozen=True)
 class NearMatch:
     purchase_id: int
     phash16_distance: int
+    angle: int = 0  # the query turned by this many degrees looks like the stored picture
 
 
 def _variants(fp: ReceiptFingerprint) -> list[tuple[int, int, str]]:
@@ -43,60 +44,74 @@ def _probe_values(value: int) -> list[list[int]]:
     return out
 
 
-def near_duplicate_candidates(variants: list[tuple[int, int, str]]) -> Q:
-    p_values: list[set[int]] = [set() for _ in range(BANDS)]
-    d_values: list[set[int]] = [set() for _ in range(BANDS)]
+def band_probes(variants: list[tuple[int, int, str]]) -> list[list[int]]:
+    """Per band (p0..p3, d0..d3), the values a lookup reads: every pHash band and the values one
+    bit away (multi-probe), every dHash band exactly, of each variant (rotation) of the query."""
+    probes: list[set[int]] = [set() for _ in range(2 * BANDS)]
     for phash, dhash, _p16 in variants:
         for i, values in enumerate(_probe_values(phash)):
-            p_values[i].update(values)
+            probes[i].update(values)
         for i, band in enumerate(split_bands(dhash)):
-            d_values[i].add(band)
-    q = Q()
-    for i in range(BANDS):
-        q |= Q(**{f"p{i}__in": sorted(p_values[i])})
-        q |= Q(**{f"d{i}__in": sorted(d_values[i])})
-    return q
+            probes[BANDS + i].add(band)
+    return [sorted(values) for values in probes]
 
 
-def _close_in_sql(variants) -> RawSQL:
-    """The 64-bit distances checked by the database on the candidates the bands found (so only
-    the few close rows travel); the 256-bit check stays in Python."""
-    parts, params = [], []
-    for phash, dhash, _p16 in variants:
-        parts.append("BIT_COUNT(phash ^ %s) <= %s OR BIT_COUNT(dhash ^ %s) <= %s")
-        params += [phash, NEAR_PHASH, dhash, NEAR_DHASH]
-    sql = "(" + " OR ".join(parts) + ")"  # fixed text; every value is bound
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
-
-
-def is_near(variants, phash: int, dhash: int, phash16: str) -> int | None:
-    """The smallest 256-bit distance of a matching variant, None when none matches."""
+def is_near(variants, phash: int, dhash: int, phash16: str) -> tuple[int, int] | None:
+    """(the smallest 256-bit distance of a matching variant, that variant's angle), None when
+    none matches."""
     best = None
-    for vp, vd, vp16 in variants:
+    for angle, (vp, vd, vp16) in zip(ROTATIONS, variants, strict=False):
         d16 = hamming_hex(vp16, phash16)
         if d16 <= NEAR_PHASH16 and (
             hamming(vp, phash) <= NEAR_PHASH or hamming(vd, dhash) <= NEAR_DHASH
         ):
-            best = d16 if best is None else min(best, d16)
+            best = (d16, angle) if best is None else min(best, (d16, angle))
     return best
+
+
+def near_candidates(
+    fp: ReceiptFingerprint, *, before_id: int | None = None
+) -> tuple[list[hashindex.Row], int]:
+    """The stored fingerprints whose 64-bit hashes are close to a variant of ``fp``'s, found
+    through the in-memory band index (``hashindex.py``, brought up to date from the table
+    first), and how many stored fingerprints the bands pointed at."""
+    variants = _variants(fp)
+    index = hashindex.index_for()
+    with index.lock:
+        index.refresh("default", ReceiptFingerprint._meta.db_table)
+        rows, touched = index.candidates(
+            [(p, d) for p, d, _ in variants], band_probes(variants), NEAR_PHASH, NEAR_DHASH
+        )
+    rows = [r for r in rows if r[1] != fp.purchase_id]
+    if before_id is not None:
+        rows = [r for r in rows if r[1] < before_id]
+    return rows, touched
 
 
 def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> list[NearMatch]:
     """Stored receipts that look like ``fp``'s (any rotation), nearest first. ``before_id``: only
-    purchases recorded before that one (the earlier claims)."""
+    purchases recorded before that one (the earlier claims). The hashes come from the in-memory
+    index; the table confirms that each match's row is still the purchase's fingerprint (an
+    index-only read of the purchase column)."""
     variants = _variants(fp)
-    rows = ReceiptFingerprint.objects.filter(near_duplicate_candidates(variants)).exclude(
-        purchase_id=fp.purchase_id
+    rows, _touched = near_candidates(fp, before_id=before_id)
+    close: dict[int, tuple[int, tuple[int, int]]] = {}  # purchase -> (row id, (distance, angle))
+    for row_id, pid, phash, dhash, words in rows:
+        d = is_near(variants, phash, dhash, hashindex.as_hex(words))
+        if d is not None and (pid not in close or close[pid][0] < row_id):
+            close[pid] = (row_id, d)
+    if not close:
+        return []
+    current = dict(
+        ReceiptFingerprint.objects.filter(purchase_id__in=sorted(close)).values_list(
+            "purchase_id", "id"
+        )
     )
-    if connection.vendor == "mysql":  # SQLite (the demo) has no BIT_COUNT: Python checks all
-        rows = rows.filter(_close_in_sql(variants))
-    if before_id is not None:
-        rows = rows.filter(purchase_id__lt=before_id)
-    found = []
-    for pid, phash, dhash, phash16 in rows.values_list("purchase_id", "phash", "dhash", "phash16"):
-        d = is_near(variants, phash, dhash, phash16)
-        if d is not None:
-            found.append(NearMatch(pid, d))
+    found = [
+        NearMatch(pid, d, angle)
+        for pid, (row_id, (d, angle)) in close.items()
+        if current.get(pid) == row_id
+    ]
     return sorted(found, key=lambda m: (m.phash16_distance, m.purchase_id))
 
 
@@ -216,3 +231,20 @@ def risk_panel(purchase) -> dict:
             for r in risk.reasons.all()
         ]
     return {"risk": risk, "reasons": reasons}
+
+
+def completed_order_for(purchase_id: int):
+    """The completed marketplace order a purchase was recorded from, confirmed on both sides
+    (accepted by the merchant, received by the employee); None for any other purchase."""
+    from ebakul.marketplace.models import Order, OrderStatus
+
+    return (
+        Order.objects.filter(
+            purchase_id=purchase_id,
+            status=OrderStatus.COMPLETED,
+            accepted_at__isnull=False,
+            completed_at__isnull=False,
+        )
+        .only("pk", "number", "merchant_id")
+        .first()
+    )

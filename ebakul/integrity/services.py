@@ -23,7 +23,7 @@ from ebakul.core.periods import today_wib
 from ebakul.purchases.models import Purchase
 
 from . import detectors, selectors
-from .fingerprints import Fingerprint, fingerprint, pixels_of, split_bands
+from .fingerprints import Fingerprint, fingerprint, pixels_of
 from .models import PaymentReference, PurchaseRisk, ReceiptFingerprint, RiskReason, Route
 
 log = logging.getLogger(__name__)
@@ -92,15 +92,12 @@ def receipt_stored(purchase) -> None:
 # --- Fingerprints ---------------------------------------------------------------------------
 def fingerprint_fields(fp: Fingerprint) -> dict:
     h = fp.hashes
-    p, d = split_bands(h.phash), split_bands(h.dhash)
     return {
         "sha256_bytes": fp.sha256_bytes,
         "sha256_pixels": fp.sha256_pixels,
         "phash": h.phash,
         "dhash": h.dhash,
         "phash16": h.phash16,
-        **{f"p{i}": p[i] for i in range(4)},
-        **{f"d{i}": d[i] for i in range(4)},
         "rotations": [[r.phash, r.dhash, r.phash16] for r in fp.rotated],
         "width": fp.width,
         "height": fp.height,
@@ -120,9 +117,17 @@ def record_facts(
         with purchase.receipt.open("rb") as fh:
             fp = fingerprint(fh.read())
     if fp is not None:
-        ReceiptFingerprint.objects.update_or_create(
-            purchase=purchase, defaults=fingerprint_fields(fp)
-        )
+        fields = fingerprint_fields(fp)
+        stored = ReceiptFingerprint.objects.filter(purchase=purchase).first()
+        perceptual = ("phash", "dhash", "phash16", "rotations")
+        if stored is not None and any(getattr(stored, f) != fields[f] for f in perceptual):
+            # Another picture: a new row, so the in-memory index (hashindex.py) sees it.
+            stored.delete()
+            stored = None
+        if stored is None:
+            ReceiptFingerprint.objects.create(purchase=purchase, **fields)
+        else:
+            ReceiptFingerprint.objects.filter(pk=stored.pk).update(**fields)
     reference = normalise_reference(purchase.qris_reference)
     if reference:
         PaymentReference.objects.update_or_create(
@@ -203,7 +208,7 @@ def score_purchase(purchase: Purchase, *, auto_verify: bool = True) -> PurchaseR
     kept: dict[str, detectors.Finding] = {}
     for f in findings:
         kept.setdefault(f.code, f)
-    score = min(100, sum(weights.get(code, 0) for code in kept))
+    score = max(0, min(100, sum(weights.get(code, 0) for code in kept)))
     seed = f"{policy.audit_seed}:{purchase.document_number}"
     route, draw = route_for(score, policy, seed)
     risk, _created = PurchaseRisk.objects.update_or_create(

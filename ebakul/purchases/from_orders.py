@@ -21,6 +21,7 @@ from ebakul.core.models import next_document_number
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import WIB
 
+from . import hooks
 from .dates import check_purchase_date, check_purchase_date_period
 from .models import PaymentMethod, Purchase
 from .receipts import clean_receipt
@@ -100,4 +101,7 @@ def purchase_from_order(*, order, at, actor) -> int:
     purchase.document_number = next_document_number(f"EBK-PUR-{period}-")
     set_history_user(purchase, actor)
     purchase.save()
+    # Fingerprinted and scored like any stored receipt (the integrity app records that the
+    # order was confirmed on both sides; docs/adr/0221).
+    hooks.receipt_stored(purchase)
     return purchase.pk

@@ -101,8 +101,10 @@ def batch(ref, tmp_path, rng):
 
 
 def test_import_replays_rows_in_order_and_says_which_signal(batch, tmp_path):
+    """(Without OCR: the drawn receipts' totals and dates are not the typed ones; the OCR
+    signals are tested below.)"""
     path, receipts, period = batch
-    call_command("import_purchases", str(path), "--receipts", str(receipts))
+    call_command("import_purchases", str(path), "--receipts", str(receipts), "--no-ocr")
     result = {r["external_id"]: r for r in read_csv(tmp_path / "pembelian.csv.result.csv")}
     assert result["X1"]["result"] == "imported" and result["X1"]["signals"] == ""
     assert result["X2"]["result"] == "refused"
@@ -117,7 +119,7 @@ def test_import_replays_rows_in_order_and_says_which_signal(batch, tmp_path):
 
     # Idempotent: the same file again records nothing new.
     n = Purchase.objects.count()
-    call_command("import_purchases", str(path), "--receipts", str(receipts))
+    call_command("import_purchases", str(path), "--receipts", str(receipts), "--no-ocr")
     again = {r["external_id"]: r for r in read_csv(tmp_path / "pembelian.csv.result.csv")}
     assert Purchase.objects.count() == n
     assert {r["result"] for r in again.values()} == {"already_imported"}
@@ -167,3 +169,33 @@ def test_import_with_workers_gives_the_same_result(batch, tmp_path):
     result = {r["external_id"]: r for r in read_csv(tmp_path / "pembelian.csv.result.csv")}
     assert result["X2"]["signals"] == "duplicate_receipt_exact"
     assert "duplicate_receipt_near" in result["X3"]["signals"]
+
+
+def test_import_reads_the_receipts_before_scoring_each_row(batch, tmp_path):
+    """The workers read the receipts (OCR) with the hashes; the reading is stored before the
+    row is scored, so scoring the row again later changes nothing."""
+    from ebakul.integrity import services
+    from ebakul.integrity.models import ImportedRow, PurchaseRisk
+    from ebakul.purchases.models import ReceiptReading
+
+    path, receipts, _period = batch
+    call_command("import_purchases", str(path), "--receipts", str(receipts), "--workers", "2")
+    imported = list(
+        ImportedRow.objects.filter(purchase__isnull=False).values_list("purchase_id", flat=True)
+    )
+    readings = ReceiptReading.objects.filter(purchase_id__in=imported)
+    assert readings.count() == len(imported) == 3
+    assert all(r.engine.startswith("tesseract") and r.text for r in readings)
+    for pid in imported:
+        risk = PurchaseRisk.objects.get(purchase_id=pid)
+        before = sorted(risk.reasons.values_list("signal_code", flat=True))
+        services.score_purchase(Purchase.objects.get(pk=pid), auto_verify=False)
+        assert sorted(risk.reasons.values_list("signal_code", flat=True)) == before
+
+
+def test_import_without_ocr_reads_nothing_itself(batch):
+    from ebakul.purchases.models import ReceiptReading
+
+    path, receipts, _period = batch
+    call_command("import_purchases", str(path), "--receipts", str(receipts), "--no-ocr")
+    assert Purchase.objects.exists() and not ReceiptReading.objects.exists()

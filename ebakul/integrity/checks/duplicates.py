@@ -1,11 +1,16 @@
 """Duplicate receipts: the same photo (bytes or pixels) or a near copy of an EARLIER claim."""
 
+import logging
+
 from django.utils.translation import gettext_lazy as _
 
 from ebakul.integrity import selectors
 from ebakul.integrity.detectors import Finding, purchase_detector, register_signal
+from ebakul.integrity.fingerprints import SAME_RECEIPT, same_receipt
 from ebakul.integrity.models import ReceiptFingerprint
 from ebakul.purchases.models import Purchase
+
+log = logging.getLogger(__name__)
 
 EXACT = register_signal(
     "duplicate_receipt_exact",
@@ -18,14 +23,42 @@ NEAR = register_signal(
     _("Receipt photo looks like an earlier claim's"),
     70,
     _(
-        "The perceptual hashes (any rotation) are close to an earlier purchase's receipt: "
-        "re-encoded, resized, cropped, brightened, rotated or photographed from a screen."
+        "The perceptual hashes (any rotation) are close to an earlier purchase's receipt and the "
+        "two pictures show the same strokes: re-encoded, resized, cropped, brightened, rotated "
+        "or photographed from a screen."
     ),
 )
+MAX_VERIFIED = 5  # near matches compared on the pictures, nearest first
 
 
 def _number(pk: int) -> str:
     return Purchase.objects.filter(pk=pk).values_list("document_number", flat=True).first() or ""
+
+
+def _receipt_bytes(purchase) -> bytes | None:
+    try:
+        with purchase.receipt.open("rb") as fh:
+            return fh.read()
+    except (OSError, ValueError):
+        return None
+
+
+def confirmed(purchase, match: selectors.NearMatch) -> bool:
+    """The pictures of a near match show the same receipt (docs/adr/0222); a match whose hashes
+    are very close needs no check. A picture that cannot be read leaves the hashes to decide (a
+    match)."""
+    if match.phash16_distance <= selectors.NEAR_PHASH16_SURE:
+        return True
+    other = Purchase.objects.filter(pk=match.purchase_id).first()
+    mine = _receipt_bytes(purchase) if purchase.receipt else None
+    theirs = _receipt_bytes(other) if other is not None and other.receipt else None
+    if mine is None or theirs is None:
+        return True
+    try:
+        return same_receipt(mine, theirs, match.angle) >= SAME_RECEIPT
+    except Exception:  # noqa: BLE001 - a picture the upload accepted; the hashes decide
+        log.warning("near-duplicate verification failed", exc_info=True)
+        return True
 
 
 @purchase_detector("duplicate_receipt")
@@ -42,9 +75,10 @@ def duplicate_receipt(purchase):
     if fp is None:
         return
     near = selectors.near_duplicates(fp, before_id=purchase.pk)
-    if near:
+    same = [m for m in near[:MAX_VERIFIED] if confirmed(purchase, m)]
+    if same:
         # The earliest of the matching claims is the original.
-        first = min(near, key=lambda m: m.purchase_id)
+        first = min(same, key=lambda m: m.purchase_id)
         yield Finding(
             NEAR.code,
             _("Looks like the receipt of %(number)s.") % {"number": _number(first.purchase_id)},

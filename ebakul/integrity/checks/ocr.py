@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.core.money import format_rupiah
 from ebakul.core.periods import WIB
+from ebakul.integrity import selectors
 from ebakul.integrity.detectors import Finding, purchase_detector, register_signal
 from ebakul.purchases.models import ReceiptReading
 
@@ -47,7 +48,8 @@ def current_reading(purchase) -> ReceiptReading | None:
 @purchase_detector("ocr")
 def ocr_findings(purchase) -> Iterator[Finding]:
     reading = current_reading(purchase)
-    if reading is None:
+    if reading is None or selectors.completed_order_for(purchase.pk) is not None:
+        # An order's receipt is eBakul's own drawing of the order: nothing typed to compare.
         return
     if reading.amount and reading.amount != purchase.amount:
         yield Finding(

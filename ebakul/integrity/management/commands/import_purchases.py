@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--receipts", required=True, help="folder of the receipt photos")
         parser.add_argument("--workers", type=int, default=1, help=f"(cores: {os.cpu_count()})")
         parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument(
+            "--no-ocr",
+            action="store_true",
+            help="do not read the receipts here (the queue reads them after the import)",
+        )
         parser.add_argument("--result", help="per-row result file (default FILE.result.csv)")
 
     def handle(self, *args, **opts):
@@ -32,6 +37,7 @@ class Command(BaseCommand):
                 receipts_dir=receipts,
                 workers=max(1, opts["workers"]),
                 dry_run=opts["dry_run"],
+                read=False if opts["no_ocr"] else None,
             )
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
