@@ -8,7 +8,7 @@
 #   EBAKUL_DB_NAME=ebakul_bench bench/stack.sh 2      # two nodes; Ctrl-C stops everything
 #
 # Optional: DATABASE_REPLICA_URL (reports and the e-TPP export read the replica, ADR 0312),
-# EBAKUL_WORKERS (gunicorn workers per node, default 2), EBAKUL_MEDIA_ROOT.
+# EBAKUL_WORKERS (gunicorn workers per node, default 5 as in deploy/), EBAKUL_MEDIA_ROOT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes=${1:-1}
@@ -47,7 +47,8 @@ trap cleanup INT TERM EXIT
 for i in $(seq 1 "$nodes"); do
   port=$((lb_port + i))
   echo "  server node$i 127.0.0.1:$port check" >>"$run/haproxy.cfg"
-  .venv/bin/gunicorn ebakul.wsgi -b "127.0.0.1:$port" -w "${EBAKUL_WORKERS:-2}" \
+  # As deploy/systemd/ebakul-web.service: 2 workers per core + 1, 2 threads each.
+  .venv/bin/gunicorn ebakul.wsgi -b "127.0.0.1:$port" -w "${EBAKUL_WORKERS:-5}" --threads 2 \
     --access-logfile "$run/access-$i.log" --error-logfile "$run/error-$i.log" & pids+=($!)
   # As deploy/systemd/ebakul-worker.service: background work at a lower priority, OCR on one thread.
   OMP_THREAD_LIMIT=1 nice -n 10 .venv/bin/celery -A ebakul worker -n "node$i@%h" --concurrency 1 -l warning \
