@@ -51,6 +51,9 @@ def test_few_buyers_positive_and_negative(ref):
     risk = PurchaseRisk.objects.get(purchase=flagged[0])
     assert {r.signal_code for r in risk.reasons.all()} == {"merchant_few_buyers"}
     assert risk.reasons.get().related_merchant_id == few.pk
+    # Alone it sends the claim to a person (normal review), not to the system nor to an
+    # investigation (ADR 0201): a paper merchant's claims are never verified unseen.
+    assert risk.route == Route.REVIEW
 
 
 def test_one_unit_positive_and_negative(ref):
@@ -68,6 +71,7 @@ def test_one_unit_positive_and_negative(ref):
         )
     behaviour.scan_period(PERIOD)
     assert codes().get("merchant_one_unit") == {p.pk for p in flagged}
+    assert PurchaseRisk.objects.get(purchase=flagged[0]).route == Route.REVIEW
 
 
 def test_month_end_burst_positive_and_negative(ref):
@@ -103,7 +107,7 @@ def test_scan_replaces_findings_and_rescores(ref):
         PurchaseFactory(merchant=few, employee=buyer, purchased_at=at(4)) for _ in range(10)
     ]
     behaviour.scan_period(PERIOD)
-    assert PurchaseRisk.objects.get(purchase=purchases[0]).score == 15
+    assert PurchaseRisk.objects.get(purchase=purchases[0]).score == 25  # the signal's weight
     purchases[0].status = "rejected"
     purchases[0].save()
     behaviour.scan_period(PERIOD)

@@ -8,13 +8,13 @@ from ebakul.integrity.models import BehaviourFinding
 FEW_BUYERS = register_signal(
     "merchant_few_buyers",
     _("Merchant's claims come from a handful of buyers"),
-    15,
+    25,  # alone: a person looks (the default review threshold), never the system (ADR 0201)
     _("In the period the merchant has many claims from at most three employees."),
 )
 ONE_UNIT = register_signal(
     "merchant_one_unit",
     _("Merchant's claims come mostly from one work unit"),
-    15,
+    25,
     _("In the period at least 90% of the merchant's claims come from one work unit."),
 )
 MONTH_END_BURST = register_signal(
