@@ -1,0 +1,198 @@
+"""Recall and false matches of the near-duplicate rule on a receipt drawer (issue 15, ADR 0230).
+
+Runs the real decision without the database: the upload gate's re-encoding of the stored bytes
+(``ebakul.core.uploads``), ``fingerprints.fingerprint``, the band index of ADR 0220
+(``hashindex.BandIndex`` with ``selectors.band_probes``), ``selectors.is_near`` and the picture
+check of ADR 0222 as ``checks.duplicates.confirmed`` applies it. Used by
+``tests/integrity/test_robustness.py`` (small, pinned floors) and ``bench/bench_robust.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from ebakul.core.uploads import JPEG_QUALITY
+from ebakul.integrity import selectors
+from ebakul.integrity.fingerprints import SAME_RECEIPT, fingerprint, same_receipt
+from ebakul.integrity.hashindex import BandIndex, _words
+
+
+def stored(img_or_bytes) -> bytes:
+    """What the upload gate keeps: decoded and encoded again as JPEG."""
+    img = Image.open(io.BytesIO(img_or_bytes)) if isinstance(img_or_bytes, bytes) else img_or_bytes
+    out = io.BytesIO()
+    img.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
+@dataclass
+class Store:
+    """Stored receipts, as the index and the table would hold them."""
+
+    data: list[bytes] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # hashindex rows
+    variants: list = field(default_factory=list)
+    near: int = 0  # lookups whose hashes came near a stored receipt
+    best_score: float = 0.0  # the highest picture score seen (the check's threshold is 0.9)
+
+    def add(self, data: bytes) -> int:
+        fp = fingerprint(data)
+        variants = [(fp.hashes.phash, fp.hashes.dhash, fp.hashes.phash16)] + [
+            (h.phash, h.dhash, h.phash16) for h in fp.rotated
+        ]
+        pid = len(self.data) + 1
+        self.data.append(data)
+        self.variants.append(variants)
+        self.rows.append((pid, pid, fp.hashes.phash, fp.hashes.dhash, _words(fp.hashes.phash16)))
+        return pid
+
+    def matches(self, data: bytes, variants=None) -> list[int]:
+        """The stored receipts the rule takes ``data`` for a copy of (purchase ids)."""
+        if variants is None:
+            fp = fingerprint(data)
+            variants = [(fp.hashes.phash, fp.hashes.dhash, fp.hashes.phash16)] + [
+                (h.phash, h.dhash, h.phash16) for h in fp.rotated
+            ]
+        index = BandIndex()
+        index._build(self.rows)
+        rows, _ = index.candidates(
+            [(p, d) for p, d, _ in variants],
+            selectors.band_probes(variants),
+            selectors.NEAR_PHASH,
+            selectors.NEAR_DHASH,
+        )
+        near = []
+        for _row, pid, ph, dh, words in rows:
+            d = selectors.is_near(variants, ph, dh, "".join(f"{w:016x}" for w in words))
+            if d is not None:
+                near.append((d[0], pid, d[1]))
+        self.near += bool(near)
+        found = []
+        for dist, pid, angle in sorted(near)[:5]:  # checks.duplicates.MAX_VERIFIED
+            if dist <= selectors.NEAR_PHASH16_SURE:
+                found.append(pid)
+                continue
+            score = same_receipt(data, self.data[pid - 1], angle)
+            self.best_score = max(self.best_score, score)
+            if score >= SAME_RECEIPT:
+                found.append(pid)
+        return found
+
+
+@dataclass
+class Figures:
+    copies: dict[str, tuple[int, int]]  # transform -> (caught, tried)
+    honest: int  # honest receipts looked up
+    honest_flagged: int  # of them, taken for a copy of an earlier honest receipt
+    same_template_pairs: int  # pairs of one shop's template with other contents
+    honest_near: int = 0  # honest lookups whose hashes came near an earlier receipt
+    honest_best_score: float = 0.0  # their highest picture score (a copy from 0.9)
+
+    def recall(self, kind: str) -> float:
+        caught, tried = self.copies[kind]
+        return caught / tried if tried else 0.0
+
+    def overall_recall(self) -> float:
+        caught = sum(c for c, _ in self.copies.values())
+        tried = sum(t for _, t in self.copies.values())
+        return caught / tried if tried else 0.0
+
+
+def measure(
+    *,
+    seed: int,
+    shops: int,
+    per_shop: int,
+    copies_per_kind: int,
+    kinds: tuple[str, ...],
+    draw_shop: Callable[[random.Random], object],
+    draw_receipt: Callable[[random.Random, object], Image.Image],
+    transform: Callable[[Image.Image, str, random.Random], Image.Image],
+    upload: Callable[[Image.Image, random.Random], bytes],
+) -> Figures:
+    """Honest claims first (``shops`` templates x ``per_shop`` receipts with other contents, each
+    looked up against those stored before it), then for each transformation ``copies_per_kind``
+    honest receipts copied and looked up: caught when the rule names their original."""
+    rng = random.Random(seed)
+    store = Store()
+    flagged = 0
+    for _ in range(shops):
+        shop = draw_shop(rng)
+        for _ in range(per_shop):
+            data = stored(upload(draw_receipt(rng, shop), rng))
+            if store.matches(data):
+                flagged += 1
+            store.add(data)
+    honest_near, honest_best = store.near, store.best_score
+    copies: dict[str, tuple[int, int]] = {}
+    for kind in kinds:
+        caught = 0
+        for _ in range(copies_per_kind):
+            original = rng.randrange(len(store.data)) + 1
+            img = Image.open(io.BytesIO(store.data[original - 1])).convert("RGB")
+            copy = stored(upload(transform(img, kind, rng), rng))
+            if original in store.matches(copy):
+                caught += 1
+        copies[kind] = (caught, copies_per_kind)
+    return Figures(
+        copies=copies,
+        honest=len(store.data),
+        honest_flagged=flagged,
+        same_template_pairs=shops * per_shop * (per_shop - 1) // 2,
+        honest_near=honest_near,
+        honest_best_score=honest_best,
+    )
+
+
+def measure_alt(
+    *, seed: int, shops: int, per_shop: int, copies_per_kind: int, kinds=None, same_length=False
+):
+    """``same_length``: every receipt of a shop has as many lines of goods (the hardest honest
+    case for a hash of the whole picture: same layout, same length, other words)."""
+    from tests.integrity import generator_alt as g
+
+    if same_length:
+        return measure(
+            seed=seed,
+            shops=shops,
+            per_shop=per_shop,
+            copies_per_kind=copies_per_kind,
+            kinds=tuple(kinds or g.TRANSFORMS),
+            draw_shop=lambda rng: (g.template(rng), rng.randint(1, 10)),
+            draw_receipt=lambda rng, shop: g.alt_receipt(rng, shop[0], shop[1]),
+            transform=g.alt_transform,
+            upload=g.jpeg_bytes,
+        )
+    return measure(
+        seed=seed,
+        shops=shops,
+        per_shop=per_shop,
+        copies_per_kind=copies_per_kind,
+        kinds=tuple(kinds or g.TRANSFORMS),
+        draw_shop=g.template,
+        draw_receipt=lambda rng, t: g.alt_receipt(rng, t),
+        transform=g.alt_transform,
+        upload=g.jpeg_bytes,
+    )
+
+
+def measure_original(*, seed: int, receipts: int, copies_per_kind: int, kinds=None):
+    """generator.py has no shop templates: every receipt is its own (``per_shop`` 1)."""
+    from tests.integrity import generator as g
+
+    return measure(
+        seed=seed,
+        shops=receipts,
+        per_shop=1,
+        copies_per_kind=copies_per_kind,
+        kinds=tuple(kinds or g.TRANSFORMS),
+        draw_shop=lambda rng: None,
+        draw_receipt=lambda rng, _shop: g.draw_receipt(rng),
+        transform=g.transform,
+        upload=lambda img, rng: g.jpeg(img),
+    )
