@@ -218,7 +218,7 @@ def _import_row(line, row, receipts_dir, prehashed, dry_run, created_files) -> R
             same = fp is not None and fp.sha256_bytes == purchase.receipt_sha256
             services.record_facts(purchase, fp=fp if same else None)
             if reading is not None and same:
-                _store_reading(purchase, reading)
+                ocr.store_reading(purchase.pk, purchase.receipt_sha256, reading)
             risk = services.score_purchase(purchase)
             ImportedRow.objects.create(
                 external_id=external_id,
@@ -254,23 +254,6 @@ def _import_row(line, row, receipts_dir, prehashed, dry_run, created_files) -> R
         risk_score=risk.score,
         route=risk.route,
         signals=signals,
-    )
-
-
-def _store_reading(purchase, reading) -> None:
-    from ebakul.purchases.services import receipt_reading_store
-
-    receipt_reading_store(
-        purchase_id=purchase.pk,
-        receipt_sha256=purchase.receipt_sha256,
-        text=reading.text,
-        amount=reading.amount,
-        date=reading.date,
-        receipt_number=reading.receipt_number,
-        seller_name=reading.seller_name,
-        seller_phone=reading.seller_phone,
-        seconds=round(reading.seconds, 3),
-        engine=reading.engine,
     )
 
 

@@ -254,7 +254,6 @@ def read_receipt_task(purchase_id: int) -> None:
     """Read a purchase's receipt and store the reading. The receipt may have been replaced or
     the purchase deleted meanwhile: a stale or missing one is skipped."""
     from ebakul.purchases.models import Purchase
-    from ebakul.purchases.services import receipt_reading_store
 
     purchase = Purchase.objects.filter(pk=purchase_id).only("pk", "receipt", "receipt_sha256")
     purchase = purchase.first()
@@ -268,18 +267,25 @@ def read_receipt_task(purchase_id: int) -> None:
     except RuntimeError:  # the time limit: store that nothing could be read in time
         reading = Reading("", None, None, "", "", "", float(TASK_TIME_LIMIT), engine_name())
     if Purchase.objects.filter(pk=purchase_id, receipt_sha256=sha).exists():
-        receipt_reading_store(
-            purchase_id=purchase_id,
-            receipt_sha256=sha,
-            text=reading.text,
-            amount=reading.amount,
-            date=reading.date,
-            receipt_number=reading.receipt_number,
-            seller_name=reading.seller_name,
-            seller_phone=reading.seller_phone,
-            seconds=round(reading.seconds, 3),
-            engine=reading.engine,
-        )
+        store_reading(purchase_id, sha, reading)
+
+
+def store_reading(purchase_id: int, receipt_sha256: str, reading: Reading) -> None:
+    """Store ``reading`` as the reading of that purchase's receipt (the task and the import)."""
+    from ebakul.purchases.services import receipt_reading_store
+
+    receipt_reading_store(
+        purchase_id=purchase_id,
+        receipt_sha256=receipt_sha256,
+        text=reading.text,
+        amount=reading.amount,
+        date=reading.date,
+        receipt_number=reading.receipt_number,
+        seller_name=reading.seller_name,
+        seller_phone=reading.seller_phone,
+        seconds=round(reading.seconds, 3),
+        engine=reading.engine,
+    )
 
 
 # Set by the import when it reads the receipts itself (in its worker processes, imports.py).
