@@ -125,3 +125,6 @@ def test_kecamatan_codes_are_filled_from_the_fixture(ref):
     assert Kecamatan.objects.get(name="Ngraho").code == "35.22.01"
     assert Kecamatan.objects.get(name="Dander").code == "35.22.06"
     assert Kecamatan.objects.get(name="Bojonegoro").code == "35.22.15"
+    assert Kecamatan.objects.get(name="Gayam").code == "35.22.28"
+    codes = list(Kecamatan.objects.values_list("code", flat=True))
+    assert len(codes) == 28 and len(set(codes)) == 28 and all(codes)
