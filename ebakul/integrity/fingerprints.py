@@ -11,6 +11,10 @@ docs/adr/0200-receipt-fingerprints.md for why these hashes and these thresholds.
   index (four 16-bit bands each, indexed columns); ``phash16`` (256 bits) confirms a candidate.
 - A lookup hashes the query picture turned by 0/90/180/270 degrees, so a rotated copy is found
   although only the upright hashes are stored.
+- A second set of the same hashes, of the *paper* (``normalise_paper``): the sheet found by its
+  edges in a photo, its perspective undone and its lighting (shadow, glare) divided out. It finds
+  the copies the first set misses: crops into the paper, strong brightness changes, photos of a
+  screen at an angle (docs/adr/0231). A match on it is always confirmed on the pictures.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ class Fingerprint:
     height: int
     hashes: Hashes  # of the upright picture (stored)
     rotated: tuple[Hashes, ...]  # 90, 180, 270 (only used to look up, never stored)
+    paper: Hashes | None = None  # of the paper (normalise_paper); None: no picture to read
+    paper_rotated: tuple[Hashes, ...] = ()
 
 
 def split_bands(value: int) -> list[int]:
@@ -103,19 +109,145 @@ def hashes_of(norm: Image.Image) -> Hashes:
     )
 
 
+def _turned(norm: Image.Image) -> tuple[Hashes, ...]:
+    return tuple(hashes_of(norm.rotate(angle, expand=True)) for angle in ROTATIONS if angle != 0)
+
+
 def fingerprint(data: bytes) -> Fingerprint:
     img = open_upright(data)
     norm = normalise(img)
-    upright = hashes_of(norm)
-    rotated = tuple(hashes_of(norm.rotate(angle, expand=True)) for angle in ROTATIONS if angle != 0)
+    paper = normalise_paper(img)
     return Fingerprint(
         sha256_bytes=hashlib.sha256(data).hexdigest(),
         sha256_pixels=pixel_sha256(img),
         width=img.width,
         height=img.height,
-        hashes=upright,
-        rotated=rotated,
+        hashes=hashes_of(norm),
+        rotated=_turned(norm),
+        paper=hashes_of(paper),
+        paper_rotated=_turned(paper),
     )
+
+
+# --- The paper: found by its edges, perspective undone, lighting divided out (ADR 0231) ---------
+PAPER_SIZE = 512  # the photo is searched at this size (longest side)
+PAPER_AREA = 256  # the paper is warped to a picture of 256 x 256 pixels' area, its proportions
+PAPER_MIN = 0.08  # the smallest sheet, as a share of the photo
+PAPER_STANDS_OUT = 12  # the sheet's median grey above the band just outside it, at least
+PAPER_SLACK = 8  # outlines this close to the brightest's median grey are all paper
+PAPER_FIT = 0.06  # an outline's hull and its four corners differ by at most this share of area
+FLATTEN = 15  # the lighting: the paper's brightness over this many pixels (wider than a stroke)
+
+
+def _cv2():
+    """OpenCV, on one thread: the pictures are small and the work runs beside pages and OCR
+    (docs/adr/0501)."""
+    import cv2
+
+    if cv2.getNumThreads() != 1:
+        cv2.setNumThreads(1)
+    return cv2
+
+
+def _corners(points):
+    """Top-left, top-right, bottom-right, bottom-left of a convex outline."""
+    import numpy as np
+
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    s, d = pts.sum(1), pts[:, 0] - pts[:, 1]
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmax(d)], pts[np.argmax(s)], pts[np.argmin(d)]],
+        dtype=np.float32,
+    )
+
+
+def _quadrilateral(contour):
+    cv2 = _cv2()
+
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            return _corners(approx)
+    return _corners(cv2.boxPoints(cv2.minAreaRect(hull)))
+
+
+def paper_quad(gray):
+    """The sheet in a grayscale photo (a uint8 array): the four corners of the largest of the
+    brightest four-sided outlines that cover at least ``PAPER_MIN`` of the photo and stand out
+    from what lies around them; None when there is none (a scan, a screenshot: the whole picture
+    is the paper). A screen photographed with the receipt on it has two such outlines, the screen
+    and the paper; the paper is the brighter."""
+    cv2 = _cv2()
+    import numpy as np
+
+    lo, hi = np.percentile(gray, (1, 99))
+    if hi - lo >= 10:
+        gray = np.clip((gray.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255)
+        gray = gray.astype(np.uint8)
+    blurred = cv2.GaussianBlur(gray, (5, 5), 0)
+    edges = cv2.dilate(cv2.Canny(blurred, 40, 120), np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    ring = np.ones((15, 15), np.uint8)
+    found = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w * h < PAPER_MIN * gray.size:
+            continue
+        quad = _quadrilateral(contour)
+        area = cv2.contourArea(quad)
+        if area < PAPER_MIN * gray.size:
+            continue
+        hull = cv2.contourArea(cv2.convexHull(contour))
+        if abs(hull - area) > PAPER_FIT * area:  # not four-sided: a sheet joined to a stray edge
+            continue
+        inside = np.zeros(gray.shape, np.uint8)
+        cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+        around = cv2.dilate(inside, ring) & ~inside
+        level = float(np.median(blurred[inside > 0]))
+        outside = float(np.median(blurred[around > 0])) if around.any() else 0.0
+        if level - outside < PAPER_STANDS_OUT:
+            continue
+        found.append((level, area, quad))
+    if not found:
+        return None
+    # The paper is bright; the largest of the brightest outlines (a boxed total or a rule across
+    # the sheet bounds smaller outlines inside it, as bright).
+    top = max(level for level, _, _ in found)
+    return max((f for f in found if f[0] >= top - PAPER_SLACK), key=lambda f: f[1])[2]
+
+
+def normalise_paper(img: Image.Image) -> Image.Image:
+    """The paper of a receipt photo, upright in its own frame: found by ``paper_quad`` (else the
+    whole picture), its perspective undone onto a picture of ``PAPER_AREA`` squared pixels at its
+    own proportions (so a turned copy comes out at the same scale), the lighting divided out
+    (each pixel over the paper's brightness around it: shadows, glare and a brightness or
+    contrast change leave only the print), contrast stretched."""
+    cv2 = _cv2()
+    import numpy as np
+
+    gray = img.convert("L")
+    gray.thumbnail((PAPER_SIZE, PAPER_SIZE))
+    a = np.asarray(gray)
+    quad = paper_quad(a)
+    if quad is None:
+        h, w = a.shape
+        quad = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    tl, tr, br, bl = quad
+    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl), 1.0)
+    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr), 1.0)
+    f = PAPER_AREA / float(np.sqrt(w * h))
+    W, H = max(8, round(w * f)), max(8, round(h * f))
+    target = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    sheet = cv2.warpPerspective(
+        a, matrix, (W, H), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
+    )
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (FLATTEN, FLATTEN))
+    light = cv2.GaussianBlur(cv2.morphologyEx(sheet, cv2.MORPH_CLOSE, kernel), (0, 0), FLATTEN / 2)
+    flat = sheet.astype(np.float32) / np.maximum(light.astype(np.float32), 1.0) * 255.0
+    return ImageOps.autocontrast(Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8)), cutoff=1)
 
 
 def pixels_of(data: bytes) -> str:
@@ -153,30 +285,140 @@ def content_similarity(query: Image.Image, stored: Image.Image) -> float:
     correlation of the tile with the stored picture within ``VERIFY_SHIFT`` pixels (1.0: the
     same strokes everywhere)."""
     import numpy as np
-    from numpy.lib.stride_tricks import sliding_window_view
 
     w, t, s = VERIFY_WIDTH, VERIFY_TILE, VERIFY_SHIFT
     h = max(2 * t, round(w * stored.height / max(stored.width, 1)))
-    a, b = _detail(query, (w, h)), _detail(stored, (w, h))
-    padded = np.pad(b, s)
+    scores = _tile_scores(_detail(query, (w, h)), _detail(stored, (w, h)), t, s)
+    return float(np.quantile(scores, VERIFY_QUANTILE)) if scores else 0.0
+
+
+def _tile_scores(a, b, tile: int, shift: int) -> list[float]:
+    """Per tile of ``a`` that carries detail, its best correlation with ``b`` within ``shift``
+    pixels (``a`` and ``b``: detail arrays of one size)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    h, w = a.shape
+    padded = np.pad(b, shift)
     scores = []
-    for y in range(0, h - t + 1, t):
-        for x in range(0, w - t + 1, t):
-            tile = a[y : y + t, x : x + t]
-            tc = tile - tile.mean()
+    for y in range(0, h - tile + 1, tile):
+        for x in range(0, w - tile + 1, tile):
+            t = a[y : y + tile, x : x + tile]
+            tc = t - t.mean()
             if tc.std() < 2:  # blank paper
                 continue
-            windows = sliding_window_view(padded[y : y + t + 2 * s, x : x + t + 2 * s], (t, t))
+            windows = sliding_window_view(
+                padded[y : y + tile + 2 * shift, x : x + tile + 2 * shift], (tile, tile)
+            )
             wc = windows - windows.mean(axis=(2, 3), keepdims=True)
             num = (wc * tc).sum(axis=(2, 3))
             den = np.sqrt((wc * wc).sum(axis=(2, 3))) * np.sqrt((tc * tc).sum()) + 1e-6
             scores.append(float((num / den).max()))
+    return scores
+
+
+# The papers of a match on the paper's hashes are compared finer than the first check: receipts of
+# one shop's layout and length, their papers warped to one frame and their lighting divided out,
+# share everything but the words and digits, and at the first check's coarse detail score up to
+# 0.93 (docs/adr/0231). So: the query's paper registered onto the stored one (ECC, a homography),
+# then the strokes' detail (a 0.7-px blur minus a 2-px blur: the shapes of the glyphs), tiles of
+# 32 px each allowed 2 px. Same receipt: 0.95-1.0, photos of a screen 0.7-0.95; another receipt
+# of the same shop and length: up to 0.91 in the measurements, hence SAME_PAPER.
+PAPER_TILE = 32
+PAPER_SHIFT = 2
+PAPER_BAND = (0.7, 2.0)
+SAME_PAPER = 0.92  # from this score two papers show the same receipt (higher than SAME_RECEIPT)
+
+
+BLURS = (0.6, 0.9, 1.2, 1.6, 2.0, 2.5)  # the blurs tried on the sharper paper
+BLURRIER = 0.75  # a paper this much less sharp than the other is compared at its sharpness
+
+
+def sharpness(x) -> float:
+    """The fine detail's share of a paper's detail: lower for a picture taken at a lower
+    resolution or through a screen."""
+    cv2 = _cv2()
+    import numpy as np
+
+    fine = cv2.GaussianBlur(x, (0, 0), 0.7) - cv2.GaussianBlur(x, (0, 0), 2.0)
+    coarse = cv2.GaussianBlur(x, (0, 0), 2.0) - cv2.GaussianBlur(x, (0, 0), 5.0)
+    return float(np.std(fine) / (np.std(coarse) + 1e-6))
+
+
+def _same_sharpness(a, b):
+    """Two papers brought to the sharpness of the blurrier: the sharper blurred by the one of
+    ``BLURS`` that comes closest. A copy through a screen or made smaller has lost the fine strokes
+    its original keeps; comparing the original's fine strokes with it would refuse it. Two papers
+    about as sharp (two honest photos) are compared as they are."""
+    cv2 = _cv2()
+
+    sa, sb = sharpness(a), sharpness(b)
+    if min(sa, sb) >= BLURRIER * max(sa, sb):
+        return a, b
+    sharp, target = (a, sb) if sa > sb else (b, sa)
+    blurred = min(
+        (cv2.GaussianBlur(sharp, (0, 0), sigma) for sigma in BLURS),
+        key=lambda x: abs(sharpness(x) - target),
+    )
+    return (blurred, b) if sa > sb else (a, blurred)
+
+
+def paper_similarity(query: Image.Image, stored: Image.Image) -> float:
+    """The ``VERIFY_QUANTILE`` quantile of the tile scores of two papers (``normalise_paper``),
+    the query registered onto the stored one first."""
+    import numpy as np
+
+    scores = paper_tiles(query, stored)
     return float(np.quantile(scores, VERIFY_QUANTILE)) if scores else 0.0
 
 
-def same_receipt(query: bytes, stored: bytes, angle: int = 0) -> float:
-    """``content_similarity`` of two receipt files, the query turned by ``angle`` degrees (the
-    rotation its hashes matched with)."""
+def paper_tiles(query: Image.Image, stored: Image.Image) -> list[float]:
+    cv2 = _cv2()
+    import numpy as np
+
+    b = np.asarray(stored, dtype=np.float32)
+    a = np.asarray(query.resize(stored.size, Image.Resampling.LANCZOS), dtype=np.float32)
+    warp = np.eye(3, dtype=np.float32)
+    try:
+        criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 100, 1e-5)
+        _, warp = cv2.findTransformECC(
+            cv2.GaussianBlur(b, (0, 0), 1.5),
+            cv2.GaussianBlur(a, (0, 0), 1.5),
+            warp,
+            cv2.MOTION_HOMOGRAPHY,
+            criteria,
+            None,
+            5,
+        )
+        a = cv2.warpPerspective(
+            a,
+            warp,
+            (b.shape[1], b.shape[0]),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+    except cv2.error:  # did not converge: compared as warped by the paper's corners
+        pass
+    fine, coarse = PAPER_BAND
+
+    def detail(x):
+        return cv2.GaussianBlur(x, (0, 0), fine) - cv2.GaussianBlur(x, (0, 0), coarse)
+
+    a, b = _same_sharpness(a, b)
+    return _tile_scores(detail(a), detail(b), PAPER_TILE, PAPER_SHIFT)
+
+
+def same_receipt(query: bytes, stored: bytes, angle: int = 0, *, paper: bool = False) -> float:
+    """How surely two receipt files show one receipt (the same from ``SAME_RECEIPT``, from
+    ``SAME_PAPER`` when ``paper``), the query turned by
+    ``angle`` degrees (the rotation its hashes matched with): ``content_similarity`` of the
+    trimmed pictures, or ``paper_similarity`` of their papers when the match came from the
+    paper's hashes."""
+    if paper:
+        a = normalise_paper(open_upright(query))
+        if angle:
+            a = a.rotate(angle, expand=True)
+        return paper_similarity(a, normalise_paper(open_upright(stored)))
     a = normalise(open_upright(query))
     if angle:
         a = a.rotate(angle, expand=True)

@@ -54,7 +54,12 @@ def _unsigned(v: int) -> int:
 
 
 class BandIndex:
-    def __init__(self) -> None:
+    """``prefix``: the columns indexed, ``""`` (phash, dhash, phash16) or ``"paper_"`` (the paper's
+    hashes, docs/adr/0231; rows without them are left out)."""
+
+    def __init__(self, prefix: str = "") -> None:
+        assert prefix in ("", "paper_")
+        self.prefix = prefix
         self.lock = threading.Lock()
         self._reset()
 
@@ -71,9 +76,10 @@ class BandIndex:
     # --- loading ---------------------------------------------------------------------------
     def _read(self, alias: str, table: str, above: int) -> list[Row]:
         with connections[alias].cursor() as cur:
+            p = self.prefix
             cur.execute(
-                f"SELECT id, purchase_id, phash, dhash, phash16 FROM {table}"  # noqa: S608
-                " WHERE id > %s",
+                f"SELECT id, purchase_id, {p}phash, {p}dhash, {p}phash16 FROM {table}"  # noqa: S608
+                f" WHERE id > %s AND {p}phash16 <> ''",
                 [above],
             )
             return [
@@ -119,11 +125,13 @@ class BandIndex:
         if self.max_id == 0 and highest:
             rows = self._read(alias, table, 0)
             self._build(rows)
-            self.max_id = max((r[0] for r in rows), default=0)
+            # The table's highest id, even when those rows are not indexed (no paper hashes).
+            self.max_id = max([highest] + [r[0] for r in rows])
             return
         for row in self._read(alias, table, max(self.max_id - OVERLAP, 0)):
             self.delta[row[0]] = row
             self.max_id = max(self.max_id, row[0])
+        self.max_id = max(self.max_id, highest)
         if len(self.delta) >= MERGE_AT:
             self._merge()
 
@@ -162,14 +170,14 @@ class BandIndex:
         return found, touched
 
 
-_INDEXES: dict[tuple[str, str], BandIndex] = {}
+_INDEXES: dict[tuple[str, str, str], BandIndex] = {}
 _GUARD = threading.Lock()
 
 
-def index_for(alias: str = "default") -> BandIndex:
-    """The process's index of the database behind ``alias``."""
-    key = (alias, str(connections[alias].settings_dict.get("NAME")))
+def index_for(alias: str = "default", prefix: str = "") -> BandIndex:
+    """The process's index of the database behind ``alias``, of the hashes ``prefix`` names."""
+    key = (alias, str(connections[alias].settings_dict.get("NAME")), prefix)
     with _GUARD:
         if key not in _INDEXES:
-            _INDEXES[key] = BandIndex()
+            _INDEXES[key] = BandIndex(prefix)
         return _INDEXES[key]

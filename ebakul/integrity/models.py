@@ -56,6 +56,13 @@ class ReceiptFingerprint(models.Model):
     # [[phash, dhash, phash16], ...] of the picture turned by 90, 180 and 270 degrees: looked up
     # with, never indexed.
     rotations = models.JSONField(default=list)
+    # The same hashes of the paper (fingerprints.normalise_paper, docs/adr/0231): a second band
+    # index. Empty on a fingerprint computed before they existed (manage.py
+    # recompute_fingerprints fills them).
+    paper_phash = Hash64Field(null=True, blank=True)
+    paper_dhash = Hash64Field(null=True, blank=True)
+    paper_phash16 = models.CharField(max_length=64, blank=True, default="")
+    paper_rotations = models.JSONField(default=list, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)

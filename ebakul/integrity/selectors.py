@@ -28,11 +28,24 @@ class NearMatch:
     purchase_id: int
     phash16_distance: int
     angle: int = 0  # the query turned by this many degrees looks like the stored picture
+    paper: bool = False  # found by the paper's hashes (docs/adr/0231): confirm on the papers
+
+    @property
+    def sure(self) -> bool:
+        """So close that the pictures need not be compared. Only the first hashes: receipts of
+        one shop's layout come closer on the paper's hashes (docs/adr/0231)."""
+        return not self.paper and self.phash16_distance <= NEAR_PHASH16_SURE
 
 
-def _variants(fp: ReceiptFingerprint) -> list[tuple[int, int, str]]:
-    return [(fp.phash, fp.dhash, fp.phash16)] + [
-        (int(p), int(d), str(p16)) for p, d, p16 in (fp.rotations or [])
+PREFIXES = ("", "paper_")  # the two sets of hashes: of the trimmed picture, of the paper
+
+
+def _variants(fp: ReceiptFingerprint, prefix: str = "") -> list[tuple[int, int, str]]:
+    phash16 = getattr(fp, f"{prefix}phash16")
+    if not phash16:
+        return []
+    return [(getattr(fp, f"{prefix}phash"), getattr(fp, f"{prefix}dhash"), phash16)] + [
+        (int(p), int(d), str(p16)) for p, d, p16 in (getattr(fp, f"{prefix}rotations") or [])
     ]
 
 
@@ -70,13 +83,15 @@ def is_near(variants, phash: int, dhash: int, phash16: str) -> tuple[int, int] |
 
 
 def near_candidates(
-    fp: ReceiptFingerprint, *, before_id: int | None = None
+    fp: ReceiptFingerprint, *, before_id: int | None = None, prefix: str = ""
 ) -> tuple[list[hashindex.Row], int]:
-    """The stored fingerprints whose 64-bit hashes are close to a variant of ``fp``'s, found
-    through the in-memory band index (``hashindex.py``, brought up to date from the table
-    first), and how many stored fingerprints the bands pointed at."""
-    variants = _variants(fp)
-    index = hashindex.index_for()
+    """The stored fingerprints whose 64-bit hashes (``prefix``: of the paper) are close to a
+    variant of ``fp``'s, found through the in-memory band index (``hashindex.py``, brought up to
+    date from the table first), and how many stored fingerprints the bands pointed at."""
+    variants = _variants(fp, prefix)
+    if not variants:
+        return [], 0
+    index = hashindex.index_for(prefix=prefix)
     with index.lock:
         index.refresh("default", ReceiptFingerprint._meta.db_table)
         rows, touched = index.candidates(
@@ -89,17 +104,24 @@ def near_candidates(
 
 
 def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> list[NearMatch]:
-    """Stored receipts that look like ``fp``'s (any rotation), nearest first. ``before_id``: only
-    purchases recorded before that one (the earlier claims). The hashes come from the in-memory
-    index; the table confirms that each match's row is still the purchase's fingerprint (an
-    index-only read of the purchase column)."""
-    variants = _variants(fp)
-    rows, _touched = near_candidates(fp, before_id=before_id)
-    close: dict[int, tuple[int, tuple[int, int]]] = {}  # purchase -> (row id, (distance, angle))
-    for row_id, pid, phash, dhash, words in rows:
-        d = is_near(variants, phash, dhash, hashindex.as_hex(words))
-        if d is not None and (pid not in close or close[pid][0] < row_id):
-            close[pid] = (row_id, d)
+    """Stored receipts that look like ``fp``'s (any rotation) on either set of hashes, surest and
+    nearest first: a sure match of the first set, then by distance. A purchase matched by both
+    sets comes twice, once per set (each is confirmed its own way). ``before_id``: only purchases
+    recorded before that one (the earlier claims). The hashes come from the in-memory indexes;
+    the table confirms that each match's row is still the purchase's fingerprint (an index-only
+    read of the purchase column)."""
+    close: dict[int, tuple[int, dict[str, NearMatch]]] = {}  # purchase -> (row id, per set)
+    for prefix in PREFIXES:
+        variants = _variants(fp, prefix)
+        rows, _touched = near_candidates(fp, before_id=before_id, prefix=prefix)
+        for row_id, pid, phash, dhash, words in rows:
+            d = is_near(variants, phash, dhash, hashindex.as_hex(words))
+            if d is None:
+                continue
+            if pid not in close or close[pid][0] < row_id:
+                close[pid] = (row_id, {})
+            if close[pid][0] == row_id:
+                close[pid][1][prefix] = NearMatch(pid, d[0], d[1], bool(prefix))
     if not close:
         return []
     current = dict(
@@ -108,11 +130,16 @@ def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> 
         )
     )
     found = [
-        NearMatch(pid, d, angle)
-        for pid, (row_id, (d, angle)) in close.items()
+        m
+        for pid, (row_id, per_set) in close.items()
         if current.get(pid) == row_id
+        for m in per_set.values()
     ]
-    return sorted(found, key=lambda m: (m.phash16_distance, m.purchase_id))
+    return sorted(found, key=match_order)
+
+
+def match_order(m: NearMatch) -> tuple:
+    return (not m.sure, m.phash16_distance, m.paper, m.purchase_id)
 
 
 def exact_duplicates(purchase: Purchase, *, before_id: int | None = None) -> list[int]:

@@ -99,9 +99,21 @@ def fingerprint_fields(fp: Fingerprint) -> dict:
         "dhash": h.dhash,
         "phash16": h.phash16,
         "rotations": [[r.phash, r.dhash, r.phash16] for r in fp.rotated],
+        "paper_phash": fp.paper.phash if fp.paper else None,
+        "paper_dhash": fp.paper.dhash if fp.paper else None,
+        "paper_phash16": fp.paper.phash16 if fp.paper else "",
+        "paper_rotations": [[r.phash, r.dhash, r.phash16] for r in fp.paper_rotated],
         "width": fp.width,
         "height": fp.height,
     }
+
+
+PERCEPTUAL = ("phash", "dhash", "phash16", "rotations", "paper_phash16", "paper_rotations")
+
+
+def _changed(stored: ReceiptFingerprint, fields: dict) -> bool:
+    """Another picture, or hashes made another way: the fingerprint needs a new row."""
+    return any(getattr(stored, f) != fields[f] for f in PERCEPTUAL)
 
 
 def normalise_reference(value: str) -> str:
@@ -119,8 +131,7 @@ def record_facts(
     if fp is not None:
         fields = fingerprint_fields(fp)
         stored = ReceiptFingerprint.objects.filter(purchase=purchase).first()
-        perceptual = ("phash", "dhash", "phash16", "rotations")
-        if stored is not None and any(getattr(stored, f) != fields[f] for f in perceptual):
+        if stored is not None and _changed(stored, fields):
             # Another picture: a new row, so the in-memory index (hashindex.py) sees it.
             stored.delete()
             stored = None
@@ -135,6 +146,44 @@ def record_facts(
         )
     else:
         PaymentReference.objects.filter(purchase=purchase).delete()
+
+
+def recompute_fingerprints(
+    *, everything: bool = False, batch: int = 200, dry_run: bool = False, log=None
+) -> dict[str, int]:
+    """Fingerprints computed again from the stored receipts (docs/adr/0231): those without the
+    paper's hashes (made before they existed), or ``everything`` (after a change to how the hashes
+    are made). Through ``record_facts``, so a changed fingerprint becomes a new row and both
+    in-memory indexes see it. Scores already given are not changed: new claims are compared with
+    the new hashes. Idempotent: a second run finds nothing to do. ``dry_run``: counts only."""
+    counts = {"recomputed": 0, "unchanged": 0, "missing_file": 0}
+    todo = ReceiptFingerprint.objects.order_by("purchase_id")
+    if not everything:
+        todo = todo.filter(paper_phash16="")
+    last = 0
+    while True:
+        ids = list(todo.filter(purchase_id__gt=last).values_list("purchase_id", flat=True)[:batch])
+        if not ids:
+            return counts
+        last = ids[-1]
+        for purchase in Purchase.objects.filter(pk__in=ids).order_by("pk"):
+            try:
+                with purchase.receipt.open("rb") as fh:
+                    fp = fingerprint(fh.read())
+            except (OSError, ValueError):
+                counts["missing_file"] += 1
+                if log:
+                    log(f"{purchase.document_number}: receipt file not readable")
+                continue
+            stored = ReceiptFingerprint.objects.filter(purchase=purchase).first()
+            fields = fingerprint_fields(fp)
+            if stored is not None and not _changed(stored, fields):
+                counts["unchanged"] += 1
+                continue
+            counts["recomputed"] += 1
+            if not dry_run:
+                with transaction.atomic():
+                    record_facts(purchase, fp=fp)
 
 
 def later_copies(purchase: Purchase) -> list[int]:

@@ -269,6 +269,15 @@ def _thermal(ink_layer: Image.Image, t: Template, rng: random.Random) -> Image.I
     return Image.composite(dark, paper, ink)
 
 
+def _noise(size: tuple[int, int], sigma: float, rng: random.Random) -> Image.Image:
+    """Gaussian noise around grey 128, drawn from ``rng`` (Pillow's ``effect_noise`` uses the C
+    library's generator, whose state depends on what ran before in the process)."""
+    import numpy as np
+
+    values = np.random.default_rng(rng.getrandbits(64)).normal(128, sigma, (size[1], size[0]))
+    return Image.fromarray(np.clip(values, 0, 255).astype(np.uint8), "L")
+
+
 def photograph(slip: Image.Image, rng: random.Random) -> Image.Image:
     """A phone photo of the slip: on a textured surface, in perspective, with a shadow, at 1-3
     megapixels."""
@@ -276,7 +285,7 @@ def photograph(slip: Image.Image, rng: random.Random) -> Image.Image:
     margin = rng.randint(40, 160)
     W, H = rgb.width + 2 * margin, rgb.height + 2 * margin
     base = tuple(rng.randint(60, 200) for _ in range(3))
-    noise = Image.effect_noise((W // 4 + 1, H // 4 + 1), rng.uniform(10, 40)).resize((W, H))
+    noise = _noise((W // 4 + 1, H // 4 + 1), rng.uniform(10, 40), rng).resize((W, H))
     surface = Image.merge(
         "RGB", [noise.point(lambda v, c=c: max(0, min(255, c + (v - 128) // 3))) for c in base]
     )

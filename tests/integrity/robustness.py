@@ -18,7 +18,8 @@ from PIL import Image
 
 from ebakul.core.uploads import JPEG_QUALITY
 from ebakul.integrity import selectors
-from ebakul.integrity.fingerprints import SAME_RECEIPT, fingerprint, same_receipt
+from ebakul.integrity.checks import duplicates
+from ebakul.integrity.fingerprints import SAME_PAPER, SAME_RECEIPT, fingerprint, same_receipt
 from ebakul.integrity.hashindex import BandIndex, _words
 
 
@@ -30,58 +31,62 @@ def stored(img_or_bytes) -> bytes:
     return out.getvalue()
 
 
+def _sets(fp) -> dict[str, list[tuple[int, int, str]]]:
+    """The query's variants per set of hashes, as ``selectors._variants`` reads them stored."""
+    out = {"": [(fp.hashes.phash, fp.hashes.dhash, fp.hashes.phash16)]}
+    out[""] += [(h.phash, h.dhash, h.phash16) for h in fp.rotated]
+    if fp.paper is not None:
+        out["paper_"] = [(fp.paper.phash, fp.paper.dhash, fp.paper.phash16)]
+        out["paper_"] += [(h.phash, h.dhash, h.phash16) for h in fp.paper_rotated]
+    return out
+
+
 @dataclass
 class Store:
-    """Stored receipts, as the index and the table would hold them."""
+    """Stored receipts, as the indexes and the table would hold them."""
 
     data: list[bytes] = field(default_factory=list)
-    rows: list = field(default_factory=list)  # hashindex rows
-    variants: list = field(default_factory=list)
+    rows: dict = field(default_factory=lambda: {p: [] for p in selectors.PREFIXES})
     near: int = 0  # lookups whose hashes came near a stored receipt
     best_score: float = 0.0  # the highest picture score seen (the check's threshold is 0.9)
 
     def add(self, data: bytes) -> int:
         fp = fingerprint(data)
-        variants = [(fp.hashes.phash, fp.hashes.dhash, fp.hashes.phash16)] + [
-            (h.phash, h.dhash, h.phash16) for h in fp.rotated
-        ]
         pid = len(self.data) + 1
         self.data.append(data)
-        self.variants.append(variants)
-        self.rows.append((pid, pid, fp.hashes.phash, fp.hashes.dhash, _words(fp.hashes.phash16)))
+        for prefix, variants in _sets(fp).items():
+            p, d, p16 = variants[0]
+            self.rows[prefix].append((pid, pid, p, d, _words(p16)))
         return pid
 
-    def matches(self, data: bytes, variants=None) -> list[int]:
-        """The stored receipts the rule takes ``data`` for a copy of (purchase ids)."""
-        if variants is None:
-            fp = fingerprint(data)
-            variants = [(fp.hashes.phash, fp.hashes.dhash, fp.hashes.phash16)] + [
-                (h.phash, h.dhash, h.phash16) for h in fp.rotated
-            ]
-        index = BandIndex()
-        index._build(self.rows)
-        rows, _ = index.candidates(
-            [(p, d) for p, d, _ in variants],
-            selectors.band_probes(variants),
-            selectors.NEAR_PHASH,
-            selectors.NEAR_DHASH,
-        )
-        near = []
-        for _row, pid, ph, dh, words in rows:
-            d = selectors.is_near(variants, ph, dh, "".join(f"{w:016x}" for w in words))
-            if d is not None:
-                near.append((d[0], pid, d[1]))
+    def matches(self, data: bytes) -> list[int]:
+        """The stored receipts the rule takes ``data`` for a copy of (purchase ids), as
+        ``selectors.near_duplicates`` and ``checks.duplicates`` decide."""
+        near: list[selectors.NearMatch] = []
+        for prefix, variants in _sets(fingerprint(data)).items():
+            index = BandIndex(prefix)
+            index._build(self.rows[prefix])
+            rows, _ = index.candidates(
+                [(p, d) for p, d, _ in variants],
+                selectors.band_probes(variants),
+                selectors.NEAR_PHASH,
+                selectors.NEAR_DHASH,
+            )
+            for _row, pid, ph, dh, words in rows:
+                d = selectors.is_near(variants, ph, dh, "".join(f"{w:016x}" for w in words))
+                if d is not None:
+                    near.append(selectors.NearMatch(pid, d[0], d[1], bool(prefix)))
+        near.sort(key=selectors.match_order)
         self.near += bool(near)
-        found = []
-        for dist, pid, angle in sorted(near)[:5]:  # checks.duplicates.MAX_VERIFIED
-            if dist <= selectors.NEAR_PHASH16_SURE:
-                found.append(pid)
-                continue
-            score = same_receipt(data, self.data[pid - 1], angle)
+
+        def confirmed(m) -> bool:  # checks.duplicates.confirmed, on the bytes in memory
+            if m.sure:
+                return True
+            score = same_receipt(data, self.data[m.purchase_id - 1], m.angle, paper=m.paper)
             self.best_score = max(self.best_score, score)
-            if score >= SAME_RECEIPT:
-                found.append(pid)
-        return found
+            return score >= (SAME_PAPER if m.paper else SAME_RECEIPT)
+
+        return [m.purchase_id for m in duplicates.confirmed_matches(near, confirmed)]
 
 
 @dataclass

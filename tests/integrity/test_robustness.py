@@ -1,9 +1,9 @@
 """The near-duplicate rule on receipts drawn differently (issue 15, docs/adr/0230).
 
-Pins, at floors, what bench/bench_robust.py measures at a larger size: the real fingerprint,
-band index, thresholds and picture check on tests/integrity/generator_alt.py (shop templates
-with other contents, thermal print, phone photos) and, for comparison, on generator.py. No
-database. Seeded, so the figures are the same on every run; the floors leave room for a library
+Pins, at floors, what bench/bench_robust.py measures at a larger size: the real fingerprint (both
+sets of hashes, docs/adr/0231), band indexes, thresholds and picture checks on
+tests/integrity/generator_alt.py (shop templates with other contents, thermal print, phone
+photos) and, for comparison, on generator.py. No database. Seeded, so the figures are the same on every run; the floors leave room for a library
 update to move a copy or two. Raise them when the rule gets better (ADR 0230).
 """
 
@@ -20,9 +20,12 @@ def test_alternate_drawer_copies_are_caught_and_same_shop_receipts_are_not():
     assert f.honest_flagged == 0
     for kind in STRONG:
         assert f.recall(kind) >= 0.8, (kind, f.copies)
-    # Crops into the paper, strong brightness/contrast and screen photos at an angle are the
-    # known gap (bench: ~43%, ~63%, ~10%); the overall recall stays above this floor.
-    assert f.overall_recall() >= 0.6, f.copies
+    # Crops into the paper came with the paper's hashes (docs/adr/0231; bench ~83%, was ~43%).
+    assert f.recall("crop") >= 0.6, f.copies
+    # Strong brightness/contrast and screen photos at an angle are the known gap (bench: ~73%
+    # and ~23%); the overall recall stays above this floor (here 30/35; it was 0.6 before the
+    # paper's hashes).
+    assert f.overall_recall() >= 0.8, f.copies
 
 
 def test_same_shop_receipts_of_one_length_are_not_taken_for_copies():

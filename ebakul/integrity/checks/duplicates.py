@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.integrity import selectors
 from ebakul.integrity.detectors import Finding, purchase_detector, register_signal
-from ebakul.integrity.fingerprints import SAME_RECEIPT, same_receipt
+from ebakul.integrity.fingerprints import SAME_PAPER, SAME_RECEIPT, same_receipt
 from ebakul.integrity.models import ReceiptFingerprint
 from ebakul.purchases.models import Purchase
 
@@ -45,20 +45,38 @@ def _receipt_bytes(purchase) -> bytes | None:
 
 def confirmed(purchase, match: selectors.NearMatch) -> bool:
     """The pictures of a near match show the same receipt (docs/adr/0222); a match whose hashes
-    are very close needs no check. A picture that cannot be read leaves the hashes to decide (a
-    match)."""
-    if match.phash16_distance <= selectors.NEAR_PHASH16_SURE:
+    are very close needs no check. A picture that cannot be read leaves the first set of hashes
+    to decide (a match), never the paper's alone (docs/adr/0231)."""
+    if match.sure:
         return True
     other = Purchase.objects.filter(pk=match.purchase_id).first()
     mine = _receipt_bytes(purchase) if purchase.receipt else None
     theirs = _receipt_bytes(other) if other is not None and other.receipt else None
     if mine is None or theirs is None:
-        return True
+        return not match.paper
     try:
-        return same_receipt(mine, theirs, match.angle) >= SAME_RECEIPT
+        score = same_receipt(mine, theirs, match.angle, paper=match.paper)
+        return score >= (SAME_PAPER if match.paper else SAME_RECEIPT)
     except Exception:  # noqa: BLE001 - a picture the upload accepted; the hashes decide
         log.warning("near-duplicate verification failed", exc_info=True)
-        return True
+        return not match.paper
+
+
+def confirmed_matches(near: list[selectors.NearMatch], confirm) -> list[selectors.NearMatch]:
+    """The near matches that ``confirm`` (``confirmed``: the pictures show the same receipt)
+    accepts, among the ``MAX_VERIFIED`` nearest purchases (a purchase matched by both sets of
+    hashes is confirmed by either)."""
+    looked: set[int] = set()
+    same = []
+    for m in near:
+        if m.purchase_id in {s.purchase_id for s in same}:
+            continue
+        if m.purchase_id not in looked and len(looked) >= MAX_VERIFIED:
+            continue
+        looked.add(m.purchase_id)
+        if confirm(m):
+            same.append(m)
+    return same
 
 
 @purchase_detector("duplicate_receipt")
@@ -75,7 +93,7 @@ def duplicate_receipt(purchase):
     if fp is None:
         return
     near = selectors.near_duplicates(fp, before_id=purchase.pk)
-    same = [m for m in near[:MAX_VERIFIED] if confirmed(purchase, m)]
+    same = confirmed_matches(near, lambda m: confirmed(purchase, m))
     if same:
         # The earliest of the matching claims is the original.
         first = min(same, key=lambda m: m.purchase_id)
