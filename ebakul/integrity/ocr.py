@@ -268,6 +268,9 @@ def read_receipt_task(purchase_id: int) -> None:
         reading = Reading("", None, None, "", "", "", float(TASK_TIME_LIMIT), engine_name())
     if Purchase.objects.filter(pk=purchase_id, receipt_sha256=sha).exists():
         store_reading(purchase_id, sha, reading)
+        from .services import rescore_after_reading
+
+        rescore_after_reading(purchase_id)
 
 
 def store_reading(purchase_id: int, receipt_sha256: str, reading: Reading) -> None:
@@ -286,6 +289,19 @@ def store_reading(purchase_id: int, receipt_sha256: str, reading: Reading) -> No
         seconds=round(reading.seconds, 3),
         engine=reading.engine,
     )
+
+
+def reading_ready(purchase) -> bool:
+    """Whether the OCR signals of ``purchase`` can be judged: its receipt's reading is stored
+    (an empty one when nothing could be read in time), or no reading is coming (no receipt, or
+    ``OCR_ON_UPLOAD`` off). Until then the system does not verify it (docs/adr/0232)."""
+    from ebakul.purchases.models import ReceiptReading
+
+    if not purchase.receipt or not settings.EBAKUL.get("OCR_ON_UPLOAD", True):
+        return True
+    return ReceiptReading.objects.filter(
+        purchase_id=purchase.pk, receipt_sha256=purchase.receipt_sha256
+    ).exists()
 
 
 # Set by the import when it reads the receipts itself (in its worker processes, imports.py).

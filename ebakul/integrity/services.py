@@ -22,7 +22,7 @@ from ebakul.core.errors import DomainError
 from ebakul.core.periods import today_wib
 from ebakul.purchases.models import Purchase
 
-from . import detectors, selectors
+from . import detectors, ocr, selectors
 from .fingerprints import Fingerprint, fingerprint, pixels_of
 from .models import PaymentReference, PurchaseRisk, ReceiptFingerprint, RiskReason, Route
 
@@ -33,6 +33,7 @@ MSG_COLLEAGUES_RECEIPT = _(
     "purchase."
 )
 MSG_NOT_LOW_RISK = _("The system verifies only low-risk purchases; a verifier checks this one.")
+MSG_NOT_READ_YET = _("The receipt has not been read yet; the system verifies it after reading.")
 SIGNAL_EXACT = "duplicate_receipt_exact"
 AUTO_VERIFY = "auto_verify"
 
@@ -249,7 +250,15 @@ def route_for(score: int, policy, seed: str) -> tuple[str, float | None]:
 @transaction.atomic
 def score_purchase(purchase: Purchase, *, auto_verify: bool = True) -> PurchaseRisk:
     """Run every registered detector, store the score (0-100) and its reasons, pick the route;
-    a low-risk, merchant-confirmed purchase outside the audit sample is verified by the system."""
+    a low-risk, merchant-confirmed purchase outside the audit sample is verified by the system
+    once its receipt's reading is in (``ocr.reading_ready``; docs/adr/0232).
+
+    Scores of one purchase are taken one at a time (its row locked): the fingerprint task and
+    the reading task may score it at once, and the later must see what the earlier stored.
+    Whether the reading is in is decided before the detectors run, so a reading stored while
+    they run cannot let the system verify on a score made without it."""
+    Purchase.objects.select_for_update().filter(pk=purchase.pk).values_list("pk").first()
+    ready = ocr.reading_ready(purchase)
     findings = detectors.run_purchase_detectors(purchase)
     on = today_wib()
     weights = selectors.weights_in_force(on)
@@ -283,7 +292,7 @@ def score_purchase(purchase: Purchase, *, auto_verify: bool = True) -> PurchaseR
         )
         for f in kept.values()
     )
-    if auto_verify and route == Route.AUTO_VERIFIED:
+    if auto_verify and ready and route == Route.AUTO_VERIFIED:
         # The workflow's automatic ``auto_verify`` (enabled by an administrator) takes it if the
         # merchant has confirmed and its own conditions hold; the gate below lets it through.
         transaction.on_commit(lambda: _auto_verify(purchase.pk))
@@ -300,9 +309,28 @@ def _auto_verify(purchase_id: int) -> None:
 
 def auto_verify_gate(document, action: str) -> None:
     """Before every purchase transition (registered in apps.py): the system's ``auto_verify``
-    happens only to a purchase whose stored route is ``auto_verified``."""
+    happens only to a purchase whose stored route is ``auto_verified`` and whose receipt has
+    been read (its OCR signals are in that route)."""
     if action != AUTO_VERIFY:
         return
     route = PurchaseRisk.objects.filter(purchase_id=document.pk).values_list("route", flat=True)
     if route.first() != Route.AUTO_VERIFIED:
         raise DomainError(MSG_NOT_LOW_RISK, code="not_low_risk")
+    if not ocr.reading_ready(document):
+        raise DomainError(MSG_NOT_READ_YET, code="not_read_yet")
+
+
+def rescore_after_reading(purchase_id: int) -> PurchaseRisk | None:
+    """A receipt's reading came in: score the purchase again if it was scored without it (its
+    OCR signals count now, and a low-risk purchase may now be verified by the system). A
+    purchase not scored yet is left to the fingerprint task, which will see the reading."""
+    with transaction.atomic():
+        purchase = (
+            Purchase.objects.select_for_update()
+            .select_related("employee", "merchant")
+            .filter(pk=purchase_id)
+            .first()
+        )
+        if purchase is None or not PurchaseRisk.objects.filter(purchase=purchase).exists():
+            return None
+        return score_purchase(purchase)

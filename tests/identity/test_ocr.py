@@ -162,3 +162,109 @@ def test_receipt_number_reused_flags_the_later_claim_only(ref):
     other_number = PurchaseFactory(merchant=merchant)
     _read(other_number, receipt_number="INV-00124")
     assert "receipt_number_reused" not in _codes(other_number)
+
+
+# --- The reading counts in the stored score, and the system waits for it (docs/adr/0232) ------
+def _submitted(employee, merchant, *, amount, purchased_at, callbacks_ctx, total):
+    day = purchased_at.astimezone(WIB).date()
+    with callbacks_ctx(execute=True):
+        return purchase_create(
+            employee=employee,
+            merchant=merchant,
+            purchased_at=purchased_at,
+            amount=amount,
+            receipt=receipt_file(date=f"{day:%d/%m/%Y}", total=total),
+            actor=employee.user,
+        )
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_typed_amount_the_receipt_contradicts_is_in_the_stored_score(
+    ref, django_capture_on_commit_callbacks
+):
+    from ebakul.integrity.models import PurchaseRisk
+
+    purchase = _submitted(
+        EmployeeFactory(),
+        verified_merchant(),
+        amount=400_000,  # the receipt says Rp 40.000
+        purchased_at=timezone.now() - dt.timedelta(hours=1),
+        callbacks_ctx=django_capture_on_commit_callbacks,
+        total="Rp 40.000,-",
+    )
+    # The fingerprint task scored first; the reading came after and scored again.
+    risk = PurchaseRisk.objects.get(purchase=purchase)
+    assert "ocr_amount_mismatch" in set(risk.reasons.values_list("signal_code", flat=True))
+    assert risk.score > 0
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_system_verifies_a_low_risk_purchase_only_after_its_receipt_is_read(
+    ref, django_capture_on_commit_callbacks
+):
+    from ebakul.core.errors import DomainError
+    from ebakul.integrity import services
+    from ebakul.integrity.models import PurchaseRisk, RiskPolicy, Route
+    from ebakul.purchases.models import Purchase
+    from ebakul.workflow import services as wf
+    from ebakul.workflow.models import WorkflowEvent, WorkflowTransition
+
+    WorkflowTransition.objects.filter(
+        workflow__document_type="purchases.purchase", code="auto_verify"
+    ).update(enabled=True)
+    RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=0)
+    purchase = PurchaseFactory(status="merchant_confirmed", amount=40_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.score_purchase(purchase).route == Route.AUTO_VERIFIED
+    # Low risk, but not read yet: neither the score nor the engine lets the system verify it.
+    assert Purchase.objects.get(pk=purchase.pk).status == "merchant_confirmed"
+    with pytest.raises(DomainError) as exc:
+        services.auto_verify_gate(purchase, "auto_verify")
+    assert exc.value.code == "not_read_yet"
+    assert "dibaca" in str(exc.value.message) or "read" in str(exc.value.message)
+    assert not WorkflowEvent.objects.filter(object_id=purchase.pk, action="auto_verify").exists()
+
+    # The reading arrives (the task's own path) and agrees: now the system verifies it.
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt_reading_store(
+            purchase_id=purchase.pk, receipt_sha256=purchase.receipt_sha256, amount=40_000
+        )
+        services.rescore_after_reading(purchase.pk)
+    assert Purchase.objects.get(pk=purchase.pk).status == "verified"
+    assert PurchaseRisk.objects.get(purchase=purchase).route == Route.AUTO_VERIFIED
+    assert wf.document_history(document=purchase).last().actor is None
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_reading_that_contradicts_stops_the_system_from_verifying(
+    ref, django_capture_on_commit_callbacks
+):
+    from ebakul.integrity import services
+    from ebakul.integrity.models import RiskPolicy, Route
+    from ebakul.purchases.models import Purchase
+    from ebakul.workflow.models import WorkflowTransition
+
+    WorkflowTransition.objects.filter(
+        workflow__document_type="purchases.purchase", code="auto_verify"
+    ).update(enabled=True)
+    RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=0)
+    purchase = PurchaseFactory(status="merchant_confirmed", amount=400_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.score_purchase(purchase)
+        receipt_reading_store(
+            purchase_id=purchase.pk, receipt_sha256=purchase.receipt_sha256, amount=40_000
+        )
+        risk = services.rescore_after_reading(purchase.pk)
+    assert risk.route != Route.AUTO_VERIFIED
+    assert Purchase.objects.get(pk=purchase.pk).status == "merchant_confirmed"
+
+
+@pytest.mark.django_db
+def test_a_reading_of_a_purchase_not_scored_yet_leaves_the_score_to_the_fingerprint_task(ref):
+    from ebakul.integrity import services
+    from ebakul.integrity.models import PurchaseRisk
+
+    purchase = PurchaseFactory()
+    assert services.rescore_after_reading(purchase.pk) is None
+    assert not PurchaseRisk.objects.filter(purchase=purchase).exists()
+    assert services.rescore_after_reading(10**9) is None

@@ -15,6 +15,7 @@ from ebakul.integrity.models import (
     SignalWeight,
 )
 from ebakul.integrity.selectors import weights_in_force
+from ebakul.purchases.services import receipt_reading_store
 from ebakul.workflow.models import WorkflowEvent, WorkflowTransition
 from tests.factories import EmployeeFactory, PurchaseFactory, verified_merchant
 
@@ -184,8 +185,14 @@ def test_low_risk_confirmed_purchase_is_verified_by_the_system(
     ).update(enabled=True)
     RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=0)
     low = PurchaseFactory(status="merchant_confirmed", amount=50_000)
+    # Not before its receipt is read: the route is low, the system waits (docs/adr/0232).
     with django_capture_on_commit_callbacks(execute=True):
         assert services.score_purchase(low).route == Route.AUTO_VERIFIED
+    low.refresh_from_db()
+    assert low.status == "merchant_confirmed"
+    receipt_reading_store(purchase_id=low.pk, receipt_sha256=low.receipt_sha256, amount=50_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.rescore_after_reading(low.pk).route == Route.AUTO_VERIFIED
     low.refresh_from_db()
     assert low.status == "verified"
     event = WorkflowEvent.objects.get(object_id=low.pk, action="auto_verify")

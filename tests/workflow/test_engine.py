@@ -7,6 +7,7 @@ from ebakul.core.errors import ConflictError, DomainError, PermissionDeniedError
 from ebakul.core.models import Notification
 from ebakul.integrity.models import PurchaseRisk
 from ebakul.purchases.models import Purchase
+from ebakul.purchases.services import receipt_reading_store
 from ebakul.workflow import services as wf
 from ebakul.workflow.models import (
     Assignment,
@@ -125,6 +126,8 @@ def test_amount_condition_gates_auto_verify(world):
     # The integrity app lets the system verify only a purchase it routed as low-risk (issue 15).
     for p in (small, large):
         PurchaseRisk.objects.create(purchase=p, score=0, route="auto_verified", period=p.period)
+        # ... whose receipt has been read (docs/adr/0232).
+        receipt_reading_store(purchase_id=p.pk, receipt_sha256=p.receipt_sha256)
 
     assert wf.apply_action(document=small, action="confirm", actor=world.merchant_owner).status == (
         "verified"
