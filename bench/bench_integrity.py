@@ -321,14 +321,14 @@ def part_detection(n_total: int, per_kind: int, seed: int = 2026) -> None:  # no
         day = day or rng.randint(1, 27)
         return dt.datetime(2025, 6, day, rng.randint(7, 20), rng.randint(0, 59), tzinfo=WIB)
 
-    def submit(kind, employee, merchant, data, at=None, ref=""):
+    def submit(kind, employee, merchant, data, at=None, ref="", amount=None):
         try:
             with transaction.atomic(), services.inline_checks():
                 p = purchase_create(
                     employee=employee,
                     merchant=merchant,
                     purchased_at=at or when(),
-                    amount=rng.randint(10, 150) * 1000,
+                    amount=amount or rng.randint(10, 150) * 1000,
                     receipt=SimpleUploadedFile("nota.jpg", data),
                     actor=None,
                     payment_method="qris" if ref else "cash",
@@ -376,7 +376,8 @@ def part_detection(n_total: int, per_kind: int, seed: int = 2026) -> None:  # no
                     img = Image.open(io.BytesIO(data)).convert("RGB")
                     data = jpeg(transform(img, kind[5:], rng))
                 other = original.employee if kind == "exact_own" else rng.choice(employees)
-                submit(kind, other, original.merchant, data)
+                # A copy claims what the receipt shows: the original's merchant and amount.
+                submit(kind, other, original.merchant, data, amount=original.amount)
             elif kind == "payment_reference":
                 src = rng.choice([c for c in created if c[0] == "honest" and c[1]])
                 from ebakul.integrity.models import PaymentReference

@@ -268,7 +268,11 @@ VERIFY_WIDTH = 160
 VERIFY_TILE = 24
 VERIFY_SHIFT = 8
 VERIFY_QUANTILE = 0.2  # the score: this quantile of the tiles' correlations
-SAME_RECEIPT = 0.9  # the score from which two pictures show the same receipt
+SAME_RECEIPT = 0.9  # the score from which two pictures show the same receipt ...
+# ... when the two claims name the same merchant and amount; else from this one. Two honest
+# receipts of one shop's layout and length reached 0.92 on the second drawer (docs/adr/0231),
+# copies other than photos of a screen score >= 0.95 (docs/adr/0222).
+SAME_RECEIPT_OTHER_CLAIM = 0.95
 
 
 def _detail(img: Image.Image, size: tuple[int, int]):
@@ -328,6 +332,10 @@ PAPER_TILE = 32
 PAPER_SHIFT = 2
 PAPER_BAND = (0.7, 2.0)
 SAME_PAPER = 0.92  # from this score two papers show the same receipt (higher than SAME_RECEIPT)
+# ... and from this one when the two claims name the same merchant and the same amount: a copy
+# claims what its original says, while two honest receipts of one shop and length with the same
+# total are rare. Photos of a screen score 0.8-0.92 (docs/adr/0231).
+SAME_PAPER_SAME_CLAIM = 0.8
 
 
 BLURS = (0.6, 0.9, 1.2, 1.6, 2.0, 2.5)  # the blurs tried on the sharper paper

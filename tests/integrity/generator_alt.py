@@ -322,7 +322,16 @@ def alt_receipt(
 ) -> Image.Image:
     """A phone photo of a receipt of template ``t`` (a new one if None); ``n_items`` lines of
     goods (1-10 if None): receipts of one shop with as many lines have the same length."""
-    return photograph(print_receipt(t or template(rng), contents(rng, n_items), rng), rng)
+    return alt_claim(rng, t, n_items)[0]
+
+
+def alt_claim(
+    rng: random.Random, t: Template | None = None, n_items: int | None = None
+) -> tuple[Image.Image, int]:
+    """``alt_receipt`` and the total printed on it (what an honest claim types)."""
+    c = contents(rng, n_items)
+    photo = photograph(print_receipt(t or template(rng), c, rng), rng)
+    return photo, sum(qty * price for _name, qty, price in c["items"])
 
 
 def jpeg_bytes(img: Image.Image, rng: random.Random) -> bytes:

@@ -9,6 +9,7 @@ check of ADR 0222 as ``checks.duplicates.confirmed`` applies it. Used by
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from PIL import Image
 from ebakul.core.uploads import JPEG_QUALITY
 from ebakul.integrity import selectors
 from ebakul.integrity.checks import duplicates
-from ebakul.integrity.fingerprints import SAME_PAPER, SAME_RECEIPT, fingerprint, same_receipt
+from ebakul.integrity.fingerprints import fingerprint, same_receipt
 from ebakul.integrity.hashindex import BandIndex, _words
 
 
@@ -46,22 +47,25 @@ class Store:
     """Stored receipts, as the indexes and the table would hold them."""
 
     data: list[bytes] = field(default_factory=list)
+    claims: list = field(default_factory=list)  # (merchant, amount) claimed with each receipt
     rows: dict = field(default_factory=lambda: {p: [] for p in selectors.PREFIXES})
     near: int = 0  # lookups whose hashes came near a stored receipt
     best_score: float = 0.0  # the highest picture score seen (the check's threshold is 0.9)
 
-    def add(self, data: bytes) -> int:
+    def add(self, data: bytes, claim=None) -> int:
         fp = fingerprint(data)
         pid = len(self.data) + 1
         self.data.append(data)
+        self.claims.append(claim)
         for prefix, variants in _sets(fp).items():
             p, d, p16 = variants[0]
             self.rows[prefix].append((pid, pid, p, d, _words(p16)))
         return pid
 
-    def matches(self, data: bytes) -> list[int]:
-        """The stored receipts the rule takes ``data`` for a copy of (purchase ids), as
-        ``selectors.near_duplicates`` and ``checks.duplicates`` decide."""
+    def matches(self, data: bytes, claim=None) -> list[int]:
+        """The stored receipts the rule takes ``data``, claimed as ``claim`` (merchant, amount),
+        for a copy of (purchase ids), as ``selectors.near_duplicates`` and ``checks.duplicates``
+        decide."""
         near: list[selectors.NearMatch] = []
         for prefix, variants in _sets(fingerprint(data)).items():
             index = BandIndex(prefix)
@@ -84,7 +88,8 @@ class Store:
                 return True
             score = same_receipt(data, self.data[m.purchase_id - 1], m.angle, paper=m.paper)
             self.best_score = max(self.best_score, score)
-            return score >= (SAME_PAPER if m.paper else SAME_RECEIPT)
+            same_claim = claim is not None and claim == self.claims[m.purchase_id - 1]
+            return duplicates.is_same(score, m.paper, same_claim)
 
         return [m.purchase_id for m in duplicates.confirmed_matches(near, confirmed)]
 
@@ -116,23 +121,32 @@ def measure(
     copies_per_kind: int,
     kinds: tuple[str, ...],
     draw_shop: Callable[[random.Random], object],
-    draw_receipt: Callable[[random.Random, object], Image.Image],
+    draw_receipt: Callable[[random.Random, object], Image.Image | tuple[Image.Image, int]],
     transform: Callable[[Image.Image, str, random.Random], Image.Image],
     upload: Callable[[Image.Image, random.Random], bytes],
 ) -> Figures:
     """Honest claims first (``shops`` templates x ``per_shop`` receipts with other contents, each
     looked up against those stored before it), then for each transformation ``copies_per_kind``
-    honest receipts copied and looked up: caught when the rule names their original."""
+    honest receipts copied and looked up: caught when the rule names their original.
+
+    Claims: an honest receipt is claimed at its shop for the total printed on it (``draw_receipt``
+    returns it with the picture; else an amount drawn from the picture's bytes); a copy is
+    claimed as its original was (same shop, same amount: what the copy shows)."""
     rng = random.Random(seed)
     store = Store()
     flagged = 0
-    for _ in range(shops):
+    for shop_no in range(shops):
         shop = draw_shop(rng)
         for _ in range(per_shop):
-            data = stored(upload(draw_receipt(rng, shop), rng))
-            if store.matches(data):
+            drawn = draw_receipt(rng, shop)
+            img, amount = drawn if isinstance(drawn, tuple) else (drawn, None)
+            data = stored(upload(img, rng))
+            if amount is None:
+                amount = 500 * (1 + int(hashlib.sha256(data).hexdigest()[:8], 16) % 400)
+            claim = (shop_no, amount)
+            if store.matches(data, claim):
                 flagged += 1
-            store.add(data)
+            store.add(data, claim)
     honest_near, honest_best = store.near, store.best_score
     copies: dict[str, tuple[int, int]] = {}
     for kind in kinds:
@@ -141,7 +155,7 @@ def measure(
             original = rng.randrange(len(store.data)) + 1
             img = Image.open(io.BytesIO(store.data[original - 1])).convert("RGB")
             copy = stored(upload(transform(img, kind, rng), rng))
-            if original in store.matches(copy):
+            if original in store.matches(copy, store.claims[original - 1]):
                 caught += 1
         copies[kind] = (caught, copies_per_kind)
     return Figures(
@@ -169,7 +183,7 @@ def measure_alt(
             copies_per_kind=copies_per_kind,
             kinds=tuple(kinds or g.TRANSFORMS),
             draw_shop=lambda rng: (g.template(rng), rng.randint(1, 10)),
-            draw_receipt=lambda rng, shop: g.alt_receipt(rng, shop[0], shop[1]),
+            draw_receipt=lambda rng, shop: g.alt_claim(rng, shop[0], shop[1]),
             transform=g.alt_transform,
             upload=g.jpeg_bytes,
         )
@@ -180,7 +194,7 @@ def measure_alt(
         copies_per_kind=copies_per_kind,
         kinds=tuple(kinds or g.TRANSFORMS),
         draw_shop=g.template,
-        draw_receipt=lambda rng, t: g.alt_receipt(rng, t),
+        draw_receipt=lambda rng, t: g.alt_claim(rng, t),
         transform=g.alt_transform,
         upload=g.jpeg_bytes,
     )

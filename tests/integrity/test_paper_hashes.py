@@ -121,7 +121,7 @@ def _crop_into_paper(data: bytes) -> bytes:
 
 @pytest.mark.django_db
 def test_a_copy_cut_into_the_paper_is_found_by_the_papers_hashes_and_investigated(make_purchase):
-    rng = random.Random(231)
+    rng = random.Random(232)  # a draw whose crop the first set of hashes misses
     merchant = verified_merchant()
     template = alt.template(rng)
     original_data = _photo(rng, template, 4)
@@ -231,3 +231,32 @@ def test_a_paper_match_whose_picture_cannot_be_read_is_not_a_copy(make_purchase,
     monkeypatch.setattr(duplicates, "_receipt_bytes", lambda purchase: None)
     assert not duplicates.confirmed(p, selectors.NearMatch(p.pk, 40, 0, paper=True))
     assert duplicates.confirmed(p, selectors.NearMatch(p.pk, 40, 0, paper=False))
+
+
+def test_a_lower_picture_score_counts_only_for_a_claim_of_the_same_merchant_and_amount():
+    from ebakul.integrity.checks.duplicates import is_same
+
+    # The paper's check: from 0.92 whatever the claims, from 0.8 for the same claim.
+    assert is_same(0.93, True, False) and is_same(0.85, True, True)
+    assert not is_same(0.85, True, False) and not is_same(0.79, True, True)
+    # The first set's check: from 0.95, or from 0.9 for the same claim.
+    assert is_same(0.96, False, False) and is_same(0.91, False, True)
+    assert not is_same(0.93, False, False) and not is_same(0.89, False, True)
+
+
+@pytest.mark.django_db
+def test_confirmation_compares_the_claims_merchant_and_amount(make_purchase, monkeypatch):
+    from ebakul.integrity.checks import duplicates
+
+    rng = random.Random(236)
+    merchant = verified_merchant()
+    data = _photo(rng, alt.template(rng))
+    original = make_purchase(data=data, merchant=merchant, amount=73_500)
+    same = make_purchase(data=_photo(rng, alt.template(rng)), merchant=merchant, amount=73_500)
+    other_amount = make_purchase(data=_photo(rng, alt.template(rng)), merchant=merchant)
+    other_shop = make_purchase(data=_photo(rng, alt.template(rng)), amount=73_500)
+    monkeypatch.setattr(duplicates, "same_receipt", lambda *a, **k: 0.85)  # a screen photo's
+    match = selectors.NearMatch(original.pk, 40, 0, paper=True)
+    assert duplicates.confirmed(same, match)
+    assert not duplicates.confirmed(other_amount, match)
+    assert not duplicates.confirmed(other_shop, match)

@@ -20,17 +20,21 @@ def test_alternate_drawer_copies_are_caught_and_same_shop_receipts_are_not():
     assert f.honest_flagged == 0
     for kind in STRONG:
         assert f.recall(kind) >= 0.8, (kind, f.copies)
-    # Crops into the paper came with the paper's hashes (docs/adr/0231; bench ~83%, was ~43%).
+    # Crops into the paper and photos of a screen came with the paper's hashes and the claim
+    # compared (docs/adr/0231; bench: crops ~83%, was ~43%; screens ~60%, was ~17%).
     assert f.recall("crop") >= 0.6, f.copies
-    # Strong brightness/contrast and screen photos at an angle are the known gap (bench: ~73%
-    # and ~23%); the overall recall stays above this floor (here 30/35; it was 0.6 before the
-    # paper's hashes).
-    assert f.overall_recall() >= 0.8, f.copies
+    assert f.recall("screen") >= 0.4, f.copies
+    # Strong brightness/contrast stays the weakest (bench ~70%); the overall recall stays above
+    # this floor (here 33/35; the floor was 0.6 before the paper's hashes).
+    assert f.overall_recall() >= 0.85, f.copies
 
 
 def test_same_shop_receipts_of_one_length_are_not_taken_for_copies():
-    f = measure_alt(seed=16, shops=3, per_shop=5, copies_per_kind=0, same_length=True)
-    assert f.same_template_pairs == 30
+    f = measure_alt(seed=16, shops=4, per_shop=6, copies_per_kind=0, same_length=True)
+    assert f.same_template_pairs == 60
+    # Some come near on the hashes and are looked at; none is taken for a copy. (With the
+    # pictures' thresholds loosened to 0.8 / 0.85 one of them is: this draw can tell.)
+    assert f.honest_near >= 2
     assert f.honest_flagged == 0
 
 

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ebakul.integrity import selectors
 from ebakul.integrity.detectors import Finding, purchase_detector, register_signal
-from ebakul.integrity.fingerprints import SAME_PAPER, SAME_RECEIPT, same_receipt
+from ebakul.integrity.fingerprints import (
+    SAME_PAPER,
+    SAME_PAPER_SAME_CLAIM,
+    SAME_RECEIPT,
+    SAME_RECEIPT_OTHER_CLAIM,
+    same_receipt,
+)
 from ebakul.integrity.models import ReceiptFingerprint
 from ebakul.purchases.models import Purchase
 
@@ -56,10 +62,26 @@ def confirmed(purchase, match: selectors.NearMatch) -> bool:
         return not match.paper
     try:
         score = same_receipt(mine, theirs, match.angle, paper=match.paper)
-        return score >= (SAME_PAPER if match.paper else SAME_RECEIPT)
     except Exception:  # noqa: BLE001 - a picture the upload accepted; the hashes decide
         log.warning("near-duplicate verification failed", exc_info=True)
         return not match.paper
+    return is_same(score, match.paper, same_claim(purchase, other))
+
+
+def same_claim(purchase, other) -> bool:
+    """Both claims name the same merchant and the same amount."""
+    return (purchase.merchant_id, purchase.amount) == (other.merchant_id, other.amount)
+
+
+def is_same(score: float, paper: bool, same_claim: bool) -> bool:
+    """Whether a picture score shows the same receipt. A copy claims what its original claimed
+    (the receipt's merchant and total), so a lower score suffices when the two claims name the
+    same merchant and amount; two honest receipts of one shop and length rarely share a total
+    (docs/adr/0231). First set of hashes: ``SAME_RECEIPT`` with the same claim, else
+    ``SAME_RECEIPT_OTHER_CLAIM``; the paper's: ``SAME_PAPER_SAME_CLAIM``, else ``SAME_PAPER``."""
+    if paper:
+        return score >= (SAME_PAPER_SAME_CLAIM if same_claim else SAME_PAPER)
+    return score >= (SAME_RECEIPT if same_claim else SAME_RECEIPT_OTHER_CLAIM)
 
 
 def confirmed_matches(near: list[selectors.NearMatch], confirm) -> list[selectors.NearMatch]:
