@@ -94,3 +94,17 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     receipt = factory.LazyFunction(lambda: receipt_upload(seed=next(_counter)))
     receipt_sha256 = factory.Sequence(lambda n: f"{n:064x}")
     status = "submitted"
+
+
+def enable_system_verification(*, audit_sample_percent: int = 0) -> None:
+    """Let the system verify low-risk, merchant-confirmed purchases (the workflow's automatic
+    ``auto_verify`` on; a risk policy in force with this audit sample)."""
+    from ebakul.integrity.models import RiskPolicy
+    from ebakul.workflow.models import WorkflowTransition
+
+    WorkflowTransition.objects.filter(
+        workflow__document_type="purchases.purchase", code="auto_verify"
+    ).update(enabled=True)
+    RiskPolicy.objects.create(
+        effective_from=dt.date(2020, 1, 1), audit_sample_percent=audit_sample_percent
+    )

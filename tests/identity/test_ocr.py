@@ -12,7 +12,12 @@ from ebakul.integrity import ocr
 from ebakul.integrity.detectors import run_purchase_detectors
 from ebakul.purchases.models import ReceiptReading
 from ebakul.purchases.services import purchase_create, receipt_reading_store
-from tests.factories import EmployeeFactory, PurchaseFactory, verified_merchant
+from tests.factories import (
+    EmployeeFactory,
+    PurchaseFactory,
+    enable_system_verification,
+    verified_merchant,
+)
 
 from .receipt_images import receipt_file, receipt_png
 
@@ -199,55 +204,14 @@ def test_a_typed_amount_the_receipt_contradicts_is_in_the_stored_score(
 
 
 @pytest.mark.django_db(transaction=False)
-def test_the_system_verifies_a_low_risk_purchase_only_after_its_receipt_is_read(
-    ref, django_capture_on_commit_callbacks
-):
-    from ebakul.core.errors import DomainError
-    from ebakul.integrity import services
-    from ebakul.integrity.models import PurchaseRisk, RiskPolicy, Route
-    from ebakul.purchases.models import Purchase
-    from ebakul.workflow import services as wf
-    from ebakul.workflow.models import WorkflowEvent, WorkflowTransition
-
-    WorkflowTransition.objects.filter(
-        workflow__document_type="purchases.purchase", code="auto_verify"
-    ).update(enabled=True)
-    RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=0)
-    purchase = PurchaseFactory(status="merchant_confirmed", amount=40_000)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.score_purchase(purchase).route == Route.AUTO_VERIFIED
-    # Low risk, but not read yet: neither the score nor the engine lets the system verify it.
-    assert Purchase.objects.get(pk=purchase.pk).status == "merchant_confirmed"
-    with pytest.raises(DomainError) as exc:
-        services.auto_verify_gate(purchase, "auto_verify")
-    assert exc.value.code == "not_read_yet"
-    assert "dibaca" in str(exc.value.message) or "read" in str(exc.value.message)
-    assert not WorkflowEvent.objects.filter(object_id=purchase.pk, action="auto_verify").exists()
-
-    # The reading arrives (the task's own path) and agrees: now the system verifies it.
-    with django_capture_on_commit_callbacks(execute=True):
-        receipt_reading_store(
-            purchase_id=purchase.pk, receipt_sha256=purchase.receipt_sha256, amount=40_000
-        )
-        services.rescore_after_reading(purchase.pk)
-    assert Purchase.objects.get(pk=purchase.pk).status == "verified"
-    assert PurchaseRisk.objects.get(purchase=purchase).route == Route.AUTO_VERIFIED
-    assert wf.document_history(document=purchase).last().actor is None
-
-
-@pytest.mark.django_db(transaction=False)
 def test_a_reading_that_contradicts_stops_the_system_from_verifying(
     ref, django_capture_on_commit_callbacks
 ):
     from ebakul.integrity import services
-    from ebakul.integrity.models import RiskPolicy, Route
+    from ebakul.integrity.models import Route
     from ebakul.purchases.models import Purchase
-    from ebakul.workflow.models import WorkflowTransition
 
-    WorkflowTransition.objects.filter(
-        workflow__document_type="purchases.purchase", code="auto_verify"
-    ).update(enabled=True)
-    RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=0)
+    enable_system_verification(audit_sample_percent=0)
     purchase = PurchaseFactory(status="merchant_confirmed", amount=400_000)
     with django_capture_on_commit_callbacks(execute=True):
         services.score_purchase(purchase)

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from ebakul.core.errors import DomainError
 from ebakul.core.periods import WIB, current_period, period_last_day, previous_period
 from ebakul.employees.models import WorkUnit
 from ebakul.integrity import behaviour, services
@@ -16,8 +17,13 @@ from ebakul.integrity.models import (
 )
 from ebakul.integrity.selectors import weights_in_force
 from ebakul.purchases.services import receipt_reading_store
-from ebakul.workflow.models import WorkflowEvent, WorkflowTransition
-from tests.factories import EmployeeFactory, PurchaseFactory, verified_merchant
+from ebakul.workflow.models import WorkflowEvent
+from tests.factories import (
+    EmployeeFactory,
+    PurchaseFactory,
+    enable_system_verification,
+    verified_merchant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,16 +186,18 @@ def test_audit_draw_is_reproducible_and_follows_the_percentage(ref):
 def test_low_risk_confirmed_purchase_is_verified_by_the_system(
     ref, django_capture_on_commit_callbacks
 ):
-    WorkflowTransition.objects.filter(
-        workflow__document_type="purchases.purchase", code="auto_verify"
-    ).update(enabled=True)
-    RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=0)
+    enable_system_verification(audit_sample_percent=0)
     low = PurchaseFactory(status="merchant_confirmed", amount=50_000)
-    # Not before its receipt is read: the route is low, the system waits (docs/adr/0232).
+    # Not before its receipt is read: the route is low, the system waits (docs/adr/0232), and
+    # the engine's gate refuses the automatic step with the reason.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.score_purchase(low).route == Route.AUTO_VERIFIED
     low.refresh_from_db()
     assert low.status == "merchant_confirmed"
+    with pytest.raises(DomainError) as exc:
+        services.auto_verify_gate(low, "auto_verify")
+    assert exc.value.code == "not_read_yet" and "dibaca" in str(exc.value.message)
+    assert not WorkflowEvent.objects.filter(object_id=low.pk, action="auto_verify").exists()
     receipt_reading_store(purchase_id=low.pk, receipt_sha256=low.receipt_sha256, amount=50_000)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.rescore_after_reading(low.pk).route == Route.AUTO_VERIFIED
@@ -202,10 +210,7 @@ def test_low_risk_confirmed_purchase_is_verified_by_the_system(
 def test_risky_or_sampled_purchase_is_not_verified_by_the_system(
     ref, django_capture_on_commit_callbacks
 ):
-    WorkflowTransition.objects.filter(
-        workflow__document_type="purchases.purchase", code="auto_verify"
-    ).update(enabled=True)
-    RiskPolicy.objects.create(effective_from=dt.date(2020, 1, 1), audit_sample_percent=100)
+    enable_system_verification(audit_sample_percent=100)
     sampled = PurchaseFactory(status="merchant_confirmed", amount=50_000)
     a = PurchaseFactory(payment_method="qris", qris_reference="Q9")
     risky = PurchaseFactory(status="merchant_confirmed", payment_method="qris", qris_reference="Q9")
