@@ -260,3 +260,14 @@ def test_confirmation_compares_the_claims_merchant_and_amount(make_purchase, mon
     assert duplicates.confirmed(same, match)
     assert not duplicates.confirmed(other_amount, match)
     assert not duplicates.confirmed(other_shop, match)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 500), (500, 1), (3, 7)])
+def test_a_degenerate_picture_is_fingerprinted_and_a_blank_pair_is_no_copy(size):
+    buf = io.BytesIO()
+    Image.new("RGB", size, (250, 250, 250)).save(buf, "PNG")
+    fp = fingerprint(buf.getvalue())
+    assert fp.paper is not None and len(fp.paper_rotated) == 3
+    blank = normalise_paper(Image.new("L", (300, 400), 250))
+    assert same_receipt(buf.getvalue(), buf.getvalue(), paper=True) == 0.0  # nothing printed
+    assert blank.size[0] > 0
