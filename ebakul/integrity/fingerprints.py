@@ -327,14 +327,14 @@ def _tile_scores(a, b, tile: int, shift: int) -> list[float]:
 # 0.93 (docs/adr/0231). So: the query's paper registered onto the stored one (ECC, a homography),
 # then the strokes' detail (a 0.7-px blur minus a 2-px blur: the shapes of the glyphs), tiles of
 # 32 px each allowed 2 px. Same receipt: 0.95-1.0, photos of a screen 0.7-0.95; another receipt
-# of the same shop and length: up to 0.91 in the measurements, hence SAME_PAPER.
+# of the same shop and length: up to 0.93 in the measurements, hence SAME_PAPER.
 PAPER_TILE = 32
 PAPER_SHIFT = 2
 PAPER_BAND = (0.7, 2.0)
-SAME_PAPER = 0.92  # from this score two papers show the same receipt (higher than SAME_RECEIPT)
+SAME_PAPER = 0.95  # from this score two papers show the same receipt (higher than SAME_RECEIPT)
 # ... and from this one when the two claims name the same merchant and the same amount: a copy
 # claims what its original says, while two honest receipts of one shop and length with the same
-# total are rare. Photos of a screen score 0.8-0.92 (docs/adr/0231).
+# total are rare. Photos of a screen score 0.8-0.95 (docs/adr/0231).
 SAME_PAPER_SAME_CLAIM = 0.8
 
 
