@@ -32,8 +32,9 @@ class NearMatch:
 
     @property
     def sure(self) -> bool:
-        """So close that the pictures need not be compared. Only the first hashes: receipts of
-        one shop's layout come closer on the paper's hashes (docs/adr/0231)."""
+        """So close that the pictures need not be compared, when both claims name the same
+        merchant and amount (``checks.duplicates.confirmed``). Only the first hashes: receipts
+        of one shop's layout come closer on the paper's hashes (docs/adr/0231)."""
         return not self.paper and self.phash16_distance <= NEAR_PHASH16_SURE
 
 

@@ -84,11 +84,11 @@ class Store:
         self.near += bool(near)
 
         def confirmed(m) -> bool:  # checks.duplicates.confirmed, on the bytes in memory
-            if m.sure:
+            same_claim = claim is not None and claim == self.claims[m.purchase_id - 1]
+            if m.sure and same_claim:
                 return True
             score = same_receipt(data, self.data[m.purchase_id - 1], m.angle, paper=m.paper)
             self.best_score = max(self.best_score, score)
-            same_claim = claim is not None and claim == self.claims[m.purchase_id - 1]
             return duplicates.is_same(score, m.paper, same_claim)
 
         return [m.purchase_id for m in duplicates.confirmed_matches(near, confirmed)]

@@ -64,7 +64,8 @@ def test_different_receipts_raise_no_duplicate_signal(make_purchase, rng):
 def test_near_copy_of_a_colleagues_receipt_goes_to_investigation(make_purchase, rng, kind):
     data = new_receipt(rng)
     original = make_purchase(data=data)
-    copy = make_purchase(data=copy_of(data, kind, rng))
+    # A copy claims what the receipt shows: the original's merchant and amount.
+    copy = make_purchase(data=copy_of(data, kind, rng), merchant=original.merchant)
     found, risk = reasons(copy)
     assert "duplicate_receipt_near" in found, kind
     assert found["duplicate_receipt_near"].related_purchase_id == original.pk
@@ -81,7 +82,7 @@ def test_fingerprint_computed_late_still_flags_the_later_copy(
     data = new_receipt(rng)
     original = make_purchase(data=data)
     ReceiptFingerprint.objects.filter(purchase=original).delete()
-    copy = make_purchase(data=copy_of(data, "resize", rng))
+    copy = make_purchase(data=copy_of(data, "resize", rng), merchant=original.merchant)
     assert "duplicate_receipt_near" not in reasons(copy)[0]
     with django_capture_on_commit_callbacks(execute=True):
         services.fingerprint_and_score(original.pk)

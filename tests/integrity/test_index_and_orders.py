@@ -143,11 +143,11 @@ def world(ref):
     return World()
 
 
-def _completed_order(world, captured):
+def _completed_order(world, captured, name="Nasi goreng ayam"):
     from ebakul.marketplace import services as market
     from tests.marketplace.conftest import listing
 
-    item = listing(world)
+    item = listing(world, name=name)
     with captured(execute=True):
         cart = market.cart_add(
             employee=world.buyer, listing=item, quantity=2, actor=world.buyer_user
@@ -200,20 +200,48 @@ def test_an_ordinary_purchase_has_no_order_confirmation(make_purchase, rng):
     assert "order_confirmed_both_sides" not in reasons(p)[0]
 
 
-def test_very_close_hashes_need_no_look_at_the_pictures(make_purchase, rng):
-    a = make_purchase(data=new_receipt(rng))
-    b = make_purchase(data=new_receipt(rng))
-    ReceiptFingerprint.objects.filter(purchase=b).delete()
+def test_very_close_hashes_need_no_look_at_the_pictures_for_the_same_claim(make_purchase, rng):
+    """Hashes copied from another receipt, the pictures different: a match without looking at
+    the pictures when both claims name the same merchant and amount (what a copy claims), none
+    for another claim (ADR 0231)."""
+    from tests.factories import verified_merchant
+
+    shop = verified_merchant()
+    a = make_purchase(data=new_receipt(rng), merchant=shop, amount=50_000)
     fields = services.fingerprint_fields(
         fingerprint(Purchase.objects.get(pk=a.pk).receipt.open("rb").read())
     )
     fields["sha256_pixels"] = "0" * 64
-    ReceiptFingerprint.objects.create(purchase=b, **fields)
-    services.score_purchase(Purchase.objects.get(pk=b.pk))
-    assert reasons(b)[0]["duplicate_receipt_near"].related_purchase_id == a.pk
+    same = make_purchase(data=new_receipt(rng), merchant=shop, amount=50_000)
+    other = make_purchase(data=new_receipt(rng), merchant=shop, amount=65_000)
+    for p in (same, other):
+        ReceiptFingerprint.objects.filter(purchase=p).delete()
+        ReceiptFingerprint.objects.create(purchase=p, **fields)
+        services.score_purchase(Purchase.objects.get(pk=p.pk))
+    assert reasons(same)[0]["duplicate_receipt_near"].related_purchase_id == a.pk
+    assert "duplicate_receipt_near" not in reasons(other)[0]
 
 
 def test_weights_may_be_negative_within_bounds():
     SignalWeight(signal_code="order_confirmed_both_sides", weight=-30).full_clean()
     with pytest.raises(ValidationError):
         SignalWeight(signal_code="order_confirmed_both_sides", weight=-101).full_clean()
+
+
+def test_orders_receipts_look_alike_but_are_no_copies_and_a_photo_of_one_is(
+    world, django_capture_on_commit_callbacks, make_purchase, rng
+):
+    """eBakul draws each order's receipt: two orders' drawings come as close on the hashes as a
+    copy does, yet neither is a copy; a photo of one uploaded as an ordinary claim is."""
+    captured = django_capture_on_commit_callbacks
+    first = Purchase.objects.get(pk=_completed_order(world, captured).purchase_id)
+    second = Purchase.objects.get(pk=_completed_order(world, captured, "Es teh").purchase_id)
+    assert selectors.near_duplicates(_stored(second), before_id=second.pk)  # the hashes agree
+    for p in (first, second):
+        assert not {c for c in reasons(p)[0] if c.startswith("duplicate_")}
+    with first.receipt.open("rb") as fh:
+        photo = copy_of(fh.read(), "resize", rng)
+    claim = make_purchase(data=photo, merchant=first.merchant, amount=first.amount)
+    found, risk = reasons(claim)
+    assert found["duplicate_receipt_near"].related_purchase_id == first.pk
+    assert risk.route == Route.INVESTIGATE

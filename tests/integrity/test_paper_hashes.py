@@ -260,6 +260,14 @@ def test_confirmation_compares_the_claims_merchant_and_amount(make_purchase, mon
     assert duplicates.confirmed(same, match)
     assert not duplicates.confirmed(other_amount, match)
     assert not duplicates.confirmed(other_shop, match)
+    # Hashes so close that the pictures need no look: only for the same claim. Two sparse
+    # pictures of other receipts come that close too (two orders' receipts, for one).
+    sure = selectors.NearMatch(original.pk, 20, 0, paper=False)
+    assert sure.sure
+    monkeypatch.setattr(duplicates, "same_receipt", lambda *a, **k: 0.5)
+    assert duplicates.confirmed(same, sure)
+    assert not duplicates.confirmed(other_amount, sure)
+    assert not duplicates.confirmed(other_shop, sure)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (1, 500), (500, 1), (3, 7)])

@@ -51,11 +51,16 @@ def _receipt_bytes(purchase) -> bytes | None:
 
 def confirmed(purchase, match: selectors.NearMatch) -> bool:
     """The pictures of a near match show the same receipt (docs/adr/0222); a match whose hashes
-    are very close needs no check. A picture that cannot be read leaves the first set of hashes
-    to decide (a match), never the paper's alone (docs/adr/0231)."""
-    if match.sure:
-        return True
+    are very close needs no check when both claims name the same merchant and amount (sparse
+    pictures of other receipts, such as two orders' receipts, also come that close). A picture
+    that cannot be read leaves the first set of hashes to decide (a match), never the paper's
+    alone (docs/adr/0231)."""
     other = Purchase.objects.filter(pk=match.purchase_id).first()
+    if other is None:
+        return False
+    claim = same_claim(purchase, other)
+    if match.sure and claim:
+        return True
     mine = _receipt_bytes(purchase) if purchase.receipt else None
     theirs = _receipt_bytes(other) if other is not None and other.receipt else None
     if mine is None or theirs is None:
@@ -65,7 +70,7 @@ def confirmed(purchase, match: selectors.NearMatch) -> bool:
     except Exception:  # noqa: BLE001 - a picture the upload accepted; the hashes decide
         log.warning("near-duplicate verification failed", exc_info=True)
         return not match.paper
-    return is_same(score, match.paper, same_claim(purchase, other))
+    return is_same(score, match.paper, claim)
 
 
 def same_claim(purchase, other) -> bool:
@@ -103,6 +108,11 @@ def confirmed_matches(near: list[selectors.NearMatch], confirm) -> list[selector
 
 @purchase_detector("duplicate_receipt")
 def duplicate_receipt(purchase):
+    if selectors.completed_order_for(purchase.pk) is not None:
+        # Its receipt is eBakul's drawing of the order (purchases/from_orders.py), not a photo
+        # anyone uploaded; the drawings of two orders look alike. A photo uploaded later that
+        # copies it is still compared with it (docs/adr/0231).
+        return
     exact = selectors.exact_duplicates(purchase, before_id=purchase.pk)
     if exact:
         yield Finding(
