@@ -113,16 +113,13 @@ def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> 
     read of the purchase column)."""
     close: dict[int, tuple[int, dict[str, NearMatch]]] = {}  # purchase -> (row id, per set)
     for prefix in PREFIXES:
-        variants = _variants(fp, prefix)
         rows, _touched = near_candidates(fp, before_id=before_id, prefix=prefix)
-        for row_id, pid, phash, dhash, words in rows:
-            d = is_near(variants, phash, dhash, hashindex.as_hex(words))
-            if d is None:
-                continue
+        for row_id, m in matches_among(rows, _variants(fp, prefix), prefix):
+            pid = m.purchase_id
             if pid not in close or close[pid][0] < row_id:
                 close[pid] = (row_id, {})
             if close[pid][0] == row_id:
-                close[pid][1][prefix] = NearMatch(pid, d[0], d[1], bool(prefix))
+                close[pid][1][prefix] = m
     if not close:
         return []
     current = dict(
@@ -137,6 +134,17 @@ def near_duplicates(fp: ReceiptFingerprint, *, before_id: int | None = None) -> 
         for m in per_set.values()
     ]
     return sorted(found, key=match_order)
+
+
+def matches_among(rows: list[hashindex.Row], variants, prefix: str) -> list[tuple[int, NearMatch]]:
+    """(row id, match) of the index rows whose hashes of the set ``prefix`` are near a variant
+    of the query's (``is_near``)."""
+    found = []
+    for row_id, pid, phash, dhash, words in rows:
+        d = is_near(variants, phash, dhash, hashindex.as_hex(words))
+        if d is not None:
+            found.append((row_id, NearMatch(pid, d[0], d[1], bool(prefix))))
+    return found
 
 
 def match_order(m: NearMatch) -> tuple:

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from ebakul.core.uploads import JPEG_QUALITY
-from ebakul.integrity import selectors
+from ebakul.integrity import selectors, services
 from ebakul.integrity.checks import duplicates
 from ebakul.integrity.fingerprints import fingerprint, same_receipt
 from ebakul.integrity.hashindex import BandIndex, _words
+from ebakul.integrity.models import ReceiptFingerprint
 
 
 def stored(img_or_bytes) -> bytes:
@@ -32,14 +33,10 @@ def stored(img_or_bytes) -> bytes:
     return out.getvalue()
 
 
-def _sets(fp) -> dict[str, list[tuple[int, int, str]]]:
-    """The query's variants per set of hashes, as ``selectors._variants`` reads them stored."""
-    out = {"": [(fp.hashes.phash, fp.hashes.dhash, fp.hashes.phash16)]}
-    out[""] += [(h.phash, h.dhash, h.phash16) for h in fp.rotated]
-    if fp.paper is not None:
-        out["paper_"] = [(fp.paper.phash, fp.paper.dhash, fp.paper.phash16)]
-        out["paper_"] += [(h.phash, h.dhash, h.phash16) for h in fp.paper_rotated]
-    return out
+def _sets(data: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """The receipt's variants per set of hashes, as the table would hold its fingerprint."""
+    stored_fp = ReceiptFingerprint(purchase_id=0, **services.fingerprint_fields(fingerprint(data)))
+    return {prefix: selectors._variants(stored_fp, prefix) for prefix in selectors.PREFIXES}
 
 
 @dataclass
@@ -53,11 +50,10 @@ class Store:
     best_score: float = 0.0  # the highest picture score seen (the check's threshold is 0.9)
 
     def add(self, data: bytes, claim=None) -> int:
-        fp = fingerprint(data)
         pid = len(self.data) + 1
         self.data.append(data)
         self.claims.append(claim)
-        for prefix, variants in _sets(fp).items():
+        for prefix, variants in _sets(data).items():
             p, d, p16 = variants[0]
             self.rows[prefix].append((pid, pid, p, d, _words(p16)))
         return pid
@@ -67,7 +63,7 @@ class Store:
         for a copy of (purchase ids), as ``selectors.near_duplicates`` and ``checks.duplicates``
         decide."""
         near: list[selectors.NearMatch] = []
-        for prefix, variants in _sets(fingerprint(data)).items():
+        for prefix, variants in _sets(data).items():
             index = BandIndex(prefix)
             index._build(self.rows[prefix])
             rows, _ = index.candidates(
@@ -76,20 +72,18 @@ class Store:
                 selectors.NEAR_PHASH,
                 selectors.NEAR_DHASH,
             )
-            for _row, pid, ph, dh, words in rows:
-                d = selectors.is_near(variants, ph, dh, "".join(f"{w:016x}" for w in words))
-                if d is not None:
-                    near.append(selectors.NearMatch(pid, d[0], d[1], bool(prefix)))
+            near.extend(m for _row, m in selectors.matches_among(rows, variants, prefix))
         near.sort(key=selectors.match_order)
         self.near += bool(near)
 
         def confirmed(m) -> bool:  # checks.duplicates.confirmed, on the bytes in memory
-            same_claim = claim is not None and claim == self.claims[m.purchase_id - 1]
-            if m.sure and same_claim:
-                return True
-            score = same_receipt(data, self.data[m.purchase_id - 1], m.angle, paper=m.paper)
-            self.best_score = max(self.best_score, score)
-            return duplicates.is_same(score, m.paper, same_claim)
+            def score() -> float:
+                value = same_receipt(data, self.data[m.purchase_id - 1], m.angle, paper=m.paper)
+                self.best_score = max(self.best_score, value)
+                return value
+
+            claimed_alike = claim is not None and claim == self.claims[m.purchase_id - 1]
+            return duplicates.verdict(m, claimed_alike, score)
 
         return [m.purchase_id for m in duplicates.confirmed_matches(near, confirmed)]
 
@@ -176,25 +170,17 @@ def measure_alt(
     from tests.integrity import generator_alt as g
 
     if same_length:
-        return measure(
-            seed=seed,
-            shops=shops,
-            per_shop=per_shop,
-            copies_per_kind=copies_per_kind,
-            kinds=tuple(kinds or g.TRANSFORMS),
-            draw_shop=lambda rng: (g.template(rng), rng.randint(1, 10)),
-            draw_receipt=lambda rng, shop: g.alt_claim(rng, shop[0], shop[1]),
-            transform=g.alt_transform,
-            upload=g.jpeg_bytes,
-        )
+        draw_shop = lambda rng: (g.template(rng), rng.randint(1, 10))  # noqa: E731
+    else:
+        draw_shop = lambda rng: (g.template(rng), None)  # noqa: E731
     return measure(
         seed=seed,
         shops=shops,
         per_shop=per_shop,
         copies_per_kind=copies_per_kind,
         kinds=tuple(kinds or g.TRANSFORMS),
-        draw_shop=g.template,
-        draw_receipt=lambda rng, t: g.alt_claim(rng, t),
+        draw_shop=draw_shop,
+        draw_receipt=lambda rng, shop: g.alt_claim(rng, *shop),
         transform=g.alt_transform,
         upload=g.jpeg_bytes,
     )

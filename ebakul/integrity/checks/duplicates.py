@@ -50,27 +50,38 @@ def _receipt_bytes(purchase) -> bytes | None:
 
 
 def confirmed(purchase, match: selectors.NearMatch) -> bool:
-    """The pictures of a near match show the same receipt (docs/adr/0222); a match whose hashes
-    are very close needs no check when both claims name the same merchant and amount (sparse
-    pictures of other receipts, such as two orders' receipts, also come that close). A picture
-    that cannot be read leaves the first set of hashes to decide (a match), never the paper's
-    alone (docs/adr/0231)."""
+    """``verdict`` on a near match of ``purchase``, its pictures read from storage."""
     other = Purchase.objects.filter(pk=match.purchase_id).first()
     if other is None:
         return False
-    claim = same_claim(purchase, other)
+
+    def score() -> float | None:
+        mine = _receipt_bytes(purchase) if purchase.receipt else None
+        theirs = _receipt_bytes(other) if other.receipt else None
+        if mine is None or theirs is None:
+            return None
+        try:
+            return same_receipt(mine, theirs, match.angle, paper=match.paper)
+        except Exception:  # noqa: BLE001 - a picture the upload accepted; the hashes decide
+            log.warning("near-duplicate verification failed", exc_info=True)
+            return None
+
+    return verdict(match, same_claim(purchase, other), score)
+
+
+def verdict(match: selectors.NearMatch, claim: bool, score) -> bool:
+    """Whether a near match shows the same receipt (docs/adr/0222, 0231). Hashes so close that
+    the pictures need no look decide alone when both claims name the same merchant and amount
+    (``claim``); sparse pictures of other receipts, such as two orders' receipts, come that
+    close too. Otherwise ``score()`` (the pictures' score, None when they cannot be read)
+    decides through ``is_same``; pictures that cannot be read leave the first set of hashes to
+    decide (a match), never the paper's alone."""
     if match.sure and claim:
         return True
-    mine = _receipt_bytes(purchase) if purchase.receipt else None
-    theirs = _receipt_bytes(other) if other is not None and other.receipt else None
-    if mine is None or theirs is None:
+    value = score()
+    if value is None:
         return not match.paper
-    try:
-        score = same_receipt(mine, theirs, match.angle, paper=match.paper)
-    except Exception:  # noqa: BLE001 - a picture the upload accepted; the hashes decide
-        log.warning("near-duplicate verification failed", exc_info=True)
-        return not match.paper
-    return is_same(score, match.paper, claim)
+    return is_same(value, match.paper, claim)
 
 
 def same_claim(purchase, other) -> bool:
