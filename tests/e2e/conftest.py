@@ -36,6 +36,19 @@ def shot(page, name: str) -> Path:
     return path
 
 
+def loaded_width(page, img) -> int:
+    """The decoded width of an <img> once the browser is done with it (0 when it is broken).
+
+    A lazy or slow image is visible before it has loaded; reading naturalWidth at once races
+    the download. Waiting for ``complete`` (true on load and on error alike) removes the race
+    and still lets a broken image fail the caller's assertion.
+    """
+    img.scroll_into_view_if_needed()
+    handle = img.element_handle()
+    page.wait_for_function("(img) => img.complete", arg=handle)
+    return page.evaluate("(img) => img.naturalWidth", handle)
+
+
 def login(page, username: str, password: str = PASSWORD):
     page.goto("/masuk/")
     page.get_by_label("NIP atau nama pengguna").fill(username)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.integrity.generator import draw_receipt, jpeg, transform
 
-from .conftest import DESKTOP, PASSWORD, login, shot
+from .conftest import DESKTOP, PASSWORD, loaded_width, login, shot
 
 
 def _upload(page, shop, photo) -> None:
@@ -68,10 +68,7 @@ def test_colleagues_receipt_refused_and_near_copy_investigated(ref, open_page, t
     expect(pair).to_have_count(2)
     for i in range(2):
         img = pair.nth(i)
-        img.scroll_into_view_if_needed()
         expect(img).to_be_visible()
-        desk.wait_for_function(
-            "(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle()
-        )
+        assert loaded_width(desk, img) > 0
     expect(desk.get_by_text("Foto nota mirip klaim sebelumnya")).to_be_visible()
     shot(desk, "integrity-investigation-side-by-side")

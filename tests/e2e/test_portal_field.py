@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.testing.images import receipt_image_bytes
 
-from .conftest import PASSWORD, login, shot
+from .conftest import PASSWORD, loaded_width, login, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -223,7 +223,7 @@ def test_refused_form_keeps_the_photo_and_qris_field_follows_the_method(ref, ope
     expect(page.locator("#id_amount_error0")).to_have_attribute("role", "alert")
     preview = page.locator("#kept-receipt img")
     expect(preview).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", preview.element_handle()) > 0
+    assert loaded_width(page, preview) > 0
     shot(page, "portal-field-kept-photo-360")
 
     amount.fill("Rp 25.000")

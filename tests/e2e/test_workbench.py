@@ -5,7 +5,7 @@ through the workflow engine (docs/adr/0140, 0141)."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import login, shot
+from .conftest import loaded_width, login, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDE = {"width": 1440, "height": 900}
@@ -50,7 +50,7 @@ def test_a_verifier_clears_five_tasks_with_the_keyboard(ref, open_page, verifier
     on(t1)
     expect(page.locator("#wb-amount")).to_have_text("Rp209.500")
     expect(page.locator("#wb-queue-bar [data-left]")).to_have_text("5")
-    assert page.eval_on_selector("#wb-receipt", "img => img.naturalWidth") > 0
+    assert loaded_width(page, page.locator("#wb-receipt")) > 0
     page.keyboard.press("r")  # rotate the receipt
     assert "rotate(90deg)" in page.eval_on_selector("#wb-receipt", "img => img.style.transform")
     shot(page, "40-workbench-1440")
