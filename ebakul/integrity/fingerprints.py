@@ -244,10 +244,51 @@ def normalise_paper(img: Image.Image) -> Image.Image:
     sheet = cv2.warpPerspective(
         a, matrix, (W, H), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
     )
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (FLATTEN, FLATTEN))
-    light = cv2.GaussianBlur(cv2.morphologyEx(sheet, cv2.MORPH_CLOSE, kernel), (0, 0), FLATTEN / 2)
+    return ImageOps.autocontrast(Image.fromarray(_flatten(sheet, FLATTEN)), cutoff=1)
+
+
+def _flatten(sheet, width: int):
+    """The lighting divided out of a grayscale sheet (uint8 array): each pixel over the paper's
+    brightness around it (a closing wider than a stroke, ``width`` px, then blurred)."""
+    cv2 = _cv2()
+    import numpy as np
+
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (width, width))
+    light = cv2.GaussianBlur(cv2.morphologyEx(sheet, cv2.MORPH_CLOSE, kernel), (0, 0), width / 2)
     flat = sheet.astype(np.float32) / np.maximum(light.astype(np.float32), 1.0) * 255.0
-    return ImageOps.autocontrast(Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8)), cutoff=1)
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def paper_for_reading(img: Image.Image) -> Image.Image | None:
+    """The paper of a receipt photo at the photo's own resolution, for OCR: found by
+    ``paper_quad`` on the small picture, cut out of the full one with its perspective undone
+    and its lighting divided out (the table around it, a shadow or glare over it make Tesseract
+    read nothing or noise). None when no sheet stands out (a scan or a screenshot: the whole
+    picture is the paper). docs/adr/0233."""
+    cv2 = _cv2()
+    import numpy as np
+
+    gray = img.convert("L")
+    small = gray.copy()
+    small.thumbnail((PAPER_SIZE, PAPER_SIZE))
+    quad = paper_quad(np.asarray(small))
+    if quad is None:
+        return None
+    quad = quad * np.float32(gray.width / small.width)
+    tl, tr, br, bl = quad
+    W = max(8, round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    H = max(8, round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
+    sheet = cv2.warpPerspective(
+        np.asarray(gray),
+        cv2.getPerspectiveTransform(quad, target),
+        (W, H),
+        flags=cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    # the flattening's width at this resolution, as FLATTEN is at PAPER_AREA's (odd)
+    width = max(FLATTEN, round(FLATTEN * np.sqrt(W * H) / PAPER_AREA)) | 1
+    return Image.fromarray(_flatten(sheet, width))
 
 
 def pixels_of(data: bytes) -> str:

@@ -1,7 +1,7 @@
 """Reading receipts with Tesseract (issue 15): the text, and the total, date, receipt number,
 seller name and phone parsed from it.
 
-The parsing functions are pure (text in, value out) and unit-tested on text; :func:`ocr_image`
+The parsing functions are pure (text in, value out) and unit-tested on text; :func:`read_image`
 runs Tesseract (Debian ``tesseract-ocr`` + ``tesseract-ocr-ind``, ``pytesseract``) with a time
 limit. :func:`read_receipt_task` is started by ``core.dispatch`` when ``purchases`` says a receipt
 was stored (``ebakul.purchases.hooks``, registered by IntegrityConfig.ready) and stores a
@@ -14,9 +14,9 @@ import datetime as dt
 import io
 import re
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from celery import shared_task
 from django.conf import settings
@@ -144,9 +144,11 @@ def parse_date(text: str) -> dt.date | None:
 # --- Receipt number, seller, phone ------------------------------------------------------------
 
 _RECEIPT_NUMBER = re.compile(
-    r"\b(?:no(?:mor)?\.?\s*(?:nota|struk|faktur|invoice|transaksi|trx|bon)?|nota|faktur|invoice|"
-    r"inv|receipt\s*no|bon|trx\s*id|kode\s*transaksi)\s*(?:#|no\.?)?\s*[:.#]?\s*"
-    r"(?P<number>[A-Z0-9][A-Z0-9/._-]{2,40})",
+    # a prefix joined to its digits is part of the number: INV-323302, TRX/2026/0042, NO-947544
+    r"\b(?:(?P<joined>(?:inv|trx|no|nt|nota|faktur|bon|struk)[-/]\d[A-Z0-9/._-]{2,40})|"
+    r"(?:no(?:mor)?\.?\s*(?:nota|struk|faktur|invoice|transaksi|trx|bon)?|nota|faktur|invoice|"
+    r"inv|receipt\s*no|bon|trx(?:\s*id)?|kode\s*transaksi)\s*(?:#|no\.?)?\s*[:.#-]?\s*"
+    r"(?P<number>[A-Z0-9][A-Z0-9/._-]{2,40}))",
     re.I,
 )
 _PHONE = re.compile(
@@ -161,10 +163,24 @@ _NOT_A_NAME = re.compile(
 
 def parse_receipt_number(text: str) -> str:
     for match in _RECEIPT_NUMBER.finditer(text or ""):
-        number = match.group("number").strip("._-/")
+        number = (match.group("joined") or match.group("number")).strip("._-/")
         if any(ch.isdigit() for ch in number) and not _NUMERIC_DATE.fullmatch(number):
             return number.upper()
     return ""
+
+
+NUMBER_DIGITS = 5  # receipt numbers compared only when both read this many digits or more
+
+
+def numbers_differ(a: str, b: str) -> bool:
+    """Whether two receipt numbers read by OCR name two receipts: both carry ``NUMBER_DIGITS``
+    digits or more and neither's digits contain the other's. A misread prefix (``TRX-954778`` /
+    ``954778``), a line read only in part (``INV-594`` / ``INV-594434``) or a stray short number
+    is no evidence; consecutive numbers of one shop (``000123`` / ``000127``) are."""
+    da, db = re.sub(r"\D", "", a or ""), re.sub(r"\D", "", b or "")
+    if min(len(da), len(db)) < NUMBER_DIGITS:
+        return False
+    return da not in db and db not in da
 
 
 def parse_phone(text: str) -> str:
@@ -226,27 +242,55 @@ def engine_name() -> str:
     return f"tesseract {pytesseract.get_tesseract_version()} {OCR_LANGUAGES}"
 
 
-def ocr_image(data: bytes, *, timeout: float = TASK_TIME_LIMIT) -> str:
-    """The text of a receipt photo (already cleaned by core.uploads): upright, grayscale, at
-    least ~1500 px high so small print is legible. RuntimeError when the time limit is hit."""
+def _tesseract(img, timeout: float) -> str:
+    """Tesseract's text of a grayscale picture, at least ~1500 px high so small print is
+    legible. RuntimeError when the time limit is hit."""
     import pytesseract
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
-    with Image.open(io.BytesIO(data)) as img:
-        img = ImageOps.exif_transpose(img).convert("L")
-        if img.height < 1500:
-            scale = min(3.0, 1500 / max(img.height, 1))
-            img = img.resize((int(img.width * scale), int(img.height * scale)))
-        img = ImageOps.autocontrast(img)
-        return pytesseract.image_to_string(
-            img, lang=OCR_LANGUAGES, config="--psm 4", timeout=timeout
-        )
+    if img.height < 1500:
+        scale = min(3.0, 1500 / max(img.height, 1))
+        img = img.resize((int(img.width * scale), int(img.height * scale)))
+    img = ImageOps.autocontrast(img)
+    return pytesseract.image_to_string(img, lang=OCR_LANGUAGES, config="--psm 4", timeout=timeout)
+
+
+FIELDS = ("amount", "date", "receipt_number", "seller_name", "seller_phone")
+
+
+def _filled(first: Reading, second: Reading) -> Reading:
+    """``first`` with what it lacks taken from ``second`` (two readings of one photo), the
+    texts of both kept for the verifier."""
+    return replace(
+        first,
+        text=f"{first.text.rstrip()}\n\n{second.text.strip()}".strip(),
+        **{name: getattr(first, name) or getattr(second, name) for name in FIELDS},
+    )
 
 
 def read_image(data: bytes, *, timeout: float = TASK_TIME_LIMIT) -> Reading:
+    """The reading of a receipt photo (already cleaned by core.uploads), upright and grayscale.
+
+    The paper is read first: cut out of the photo with its perspective undone and its lighting
+    flattened (``fingerprints.paper_for_reading``), since a table around the receipt or a shadow
+    over it make Tesseract read nothing or noise. When that reading has no total (the sheet found
+    may be only part of the paper, or a textured margin may stop the page layout early) the whole
+    photo is read too, in the time left, and fills what the paper's reading lacks.
+    docs/adr/0233. RuntimeError when the time limit is hit before any reading."""
+    from PIL import Image, ImageOps
+
+    from ebakul.integrity.fingerprints import paper_for_reading
+
     started = time.perf_counter()
-    text = ocr_image(data, timeout=timeout)
-    return parse_receipt(text, seconds=time.perf_counter() - started, engine=engine_name())
+    with Image.open(io.BytesIO(data)) as img:
+        photo = ImageOps.exif_transpose(img).convert("L")
+    paper = paper_for_reading(photo)
+    reading = parse_receipt(_tesseract(paper or photo, timeout))
+    left = timeout - (time.perf_counter() - started)
+    if paper is not None and not reading.amount and left >= 1:
+        with suppress(RuntimeError):  # out of time: the paper's reading stands
+            reading = _filled(reading, parse_receipt(_tesseract(photo, left)))
+    return replace(reading, seconds=time.perf_counter() - started, engine=engine_name())
 
 
 @shared_task(name="ebakul.integrity.ocr.read_receipt", ignore_result=True)

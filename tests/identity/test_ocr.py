@@ -83,6 +83,74 @@ def test_tesseract_reads_a_rendered_receipt():
     assert reading.seconds > 0
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("INV-323302\n01-06-2026 19.10", "INV-323302"),  # a prefix joined to its digits
+        ("trx-190528", "TRX-190528"),
+        ("Jl. Veteran No.76, Bojonegoro\nNO-947544", "NO-947544"),  # not the house number
+        ("TRX/2026/0042", "TRX/2026/0042"),
+        ("No. Nota: INV-00123", "INV-00123"),  # the same number with its label
+        ("TRX: 88123", "88123"),
+        ("Jl. Dahlia No-12, Bojonegoro", ""),
+    ],
+)
+def test_parse_receipt_number_with_its_prefix(text, number):
+    assert ocr.parse_receipt_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differ"),
+    [
+        ("INV-000123", "INV-000127", True),  # consecutive receipts of one shop
+        ("NO-947544", "TRX-190528", True),
+        ("INV-000123", "INV-000123", False),
+        ("TRX-954778", "954778", False),  # a prefix misread or dropped
+        ("INV-594", "INV-594434", False),  # a line read in part
+        ("72", "NO-389900", False),  # a stray short number
+        ("", "INV-000123", False),  # not read
+    ],
+)
+def test_numbers_differ_only_on_evidence(a, b, differ):
+    assert ocr.numbers_differ(a, b) is differ
+    assert ocr.numbers_differ(b, a) is differ
+
+
+def test_a_second_reading_fills_only_what_the_first_lacks():
+    paper = ocr.parse_receipt("No. Nota: NT-7781\nTgl: 05-11-26\nTerima kasih")
+    whole = ocr.parse_receipt("No. Nota: NI-7781\nTOTAL Rp 87.500,-")
+    both = ocr._filled(paper, whole)
+    assert (both.amount, both.date, both.receipt_number) == (
+        87_500,
+        dt.date(2026, 11, 5),
+        "NT-7781",
+    )
+    assert "NT-7781" in both.text and "87.500" in both.text
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_receipt_photographed_on_a_table_is_read_from_its_paper(seed):
+    """A phone photo: the slip on a textured table, in perspective, a shadow over part of it,
+    colour cast and blur (tests/integrity/generator_alt.photograph). Read as the whole photo,
+    Tesseract found the total in 1 of 8 such photos (docs/adr/0233)."""
+    import io
+    import random
+
+    from PIL import Image
+
+    from ebakul.integrity.fingerprints import paper_for_reading
+    from tests.integrity.generator_alt import jpeg_bytes, photograph
+    from tests.integrity.robustness import stored
+
+    rng = random.Random(seed)
+    slip = receipt_png(total="Rp 87.500,-", date="05-11-26", number="NT-7781")
+    photo = stored(jpeg_bytes(photograph(Image.open(io.BytesIO(slip)).convert("L"), rng), rng))
+    assert paper_for_reading(Image.open(io.BytesIO(photo))) is not None
+    reading = ocr.read_image(photo)
+    assert (reading.amount, reading.date) == (87_500, dt.date(2026, 11, 5))
+    assert reading.receipt_number == "NT-7781"
+
+
 @pytest.mark.django_db(transaction=False)
 def test_reading_is_stored_after_the_receipt_is_stored(ref, django_capture_on_commit_callbacks):
     employee = EmployeeFactory()
