@@ -269,6 +269,22 @@ def risk_panel(purchase) -> dict:
     return {"risk": risk, "reasons": reasons}
 
 
+def receipt_numbers(purchase_ids) -> dict[int, str]:
+    """The receipt number read on each purchase's current receipt (a reading of a receipt since
+    replaced does not count); purchases without one are left out."""
+    from django.db.models import F
+
+    from ebakul.purchases.models import ReceiptReading
+
+    return dict(
+        ReceiptReading.objects.filter(
+            purchase_id__in=list(purchase_ids), receipt_sha256=F("purchase__receipt_sha256")
+        )
+        .exclude(receipt_number="")
+        .values_list("purchase_id", "receipt_number")
+    )
+
+
 def completed_order_for(purchase_id: int):
     """The completed marketplace order a purchase was recorded from, confirmed on both sides
     (accepted by the merchant, received by the employee); None for any other purchase."""

@@ -14,6 +14,7 @@ from ebakul.integrity.fingerprints import (
     same_receipt,
 )
 from ebakul.integrity.models import ReceiptFingerprint
+from ebakul.integrity.ocr import numbers_differ
 from ebakul.purchases.models import Purchase
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,16 @@ NEAR = register_signal(
         "The perceptual hashes (any rotation) are close to an earlier purchase's receipt and the "
         "two pictures show the same strokes: re-encoded, resized, cropped, brightened, rotated "
         "or photographed from a screen."
+    ),
+)
+NEAR_OTHER_NUMBER = register_signal(
+    "duplicate_receipt_near_other_number",
+    _("Receipt photo looks like an earlier claim's, but its number differs"),
+    40,
+    _(
+        "The pictures match an earlier purchase's receipt as a copy would, but the receipt "
+        "numbers read on the two are different: two receipts of one shop for the same order look "
+        "alike. A verifier compares the two receipts."
     ),
 )
 MAX_VERIFIED = 5  # near matches compared on the pictures, nearest first
@@ -137,11 +148,33 @@ def duplicate_receipt(purchase):
         return
     near = selectors.near_duplicates(fp, before_id=purchase.pk)
     same = confirmed_matches(near, lambda m: confirmed(purchase, m))
-    if same:
-        # The earliest of the matching claims is the original.
-        first = min(same, key=lambda m: m.purchase_id)
+    if not same:
+        return
+    # A match whose receipt number, read on both receipts, is another is no copy's evidence
+    # (docs/adr/0233): it is named with the weaker signal unless a match without that remains.
+    numbers = selectors.receipt_numbers([purchase.pk, *(m.purchase_id for m in same)])
+    mine = numbers.get(purchase.pk, "")
+    copies = [m for m in same if not numbers_differ(mine, numbers.get(m.purchase_id, ""))]
+    # The earliest of the matching claims is the original.
+    if copies:
+        first = min(copies, key=lambda m: m.purchase_id)
         yield Finding(
             NEAR.code,
             _("Looks like the receipt of %(number)s.") % {"number": _number(first.purchase_id)},
             related_purchase_id=first.purchase_id,
         )
+        return
+    first = min(same, key=lambda m: m.purchase_id)
+    yield Finding(
+        NEAR_OTHER_NUMBER.code,
+        _(
+            "Looks like the receipt of %(number)s, but its receipt number reads %(mine)s and "
+            "that one's %(theirs)s."
+        )
+        % {
+            "number": _number(first.purchase_id),
+            "mine": mine,
+            "theirs": numbers[first.purchase_id],
+        },
+        related_purchase_id=first.purchase_id,
+    )
