@@ -136,6 +136,7 @@ PAPER_MIN = 0.08  # the smallest sheet, as a share of the photo
 PAPER_STANDS_OUT = 12  # the sheet's median grey above the band just outside it, at least
 PAPER_SLACK = 8  # outlines this close to the brightest's median grey are all paper
 PAPER_FIT = 0.06  # an outline's hull and its four corners differ by at most this share of area
+READ_AREA = 3_000_000  # the paper is read at the photo's resolution, up to this many pixels
 FLATTEN = 15  # the lighting: the paper's brightness over this many pixels (wider than a stroke)
 
 
@@ -247,20 +248,31 @@ def normalise_paper(img: Image.Image) -> Image.Image:
     return ImageOps.autocontrast(Image.fromarray(_flatten(sheet, FLATTEN)), cutoff=1)
 
 
-def _flatten(sheet, width: int):
-    """The lighting divided out of a grayscale sheet (uint8 array): each pixel over the paper's
-    brightness around it (a closing wider than a stroke, ``width`` px, then blurred)."""
+def _lighting(sheet, width: int):
+    """The paper's brightness around each pixel of a grayscale sheet (uint8 array): a closing
+    wider than a stroke, ``width`` px, then blurred."""
     cv2 = _cv2()
-    import numpy as np
 
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (width, width))
-    light = cv2.GaussianBlur(cv2.morphologyEx(sheet, cv2.MORPH_CLOSE, kernel), (0, 0), width / 2)
+    return cv2.GaussianBlur(cv2.morphologyEx(sheet, cv2.MORPH_CLOSE, kernel), (0, 0), width / 2)
+
+
+def _divided(sheet, light):
+    import numpy as np
+
     flat = sheet.astype(np.float32) / np.maximum(light.astype(np.float32), 1.0) * 255.0
     return np.clip(flat, 0, 255).astype(np.uint8)
 
 
+def _flatten(sheet, width: int):
+    """The lighting divided out of a grayscale sheet (uint8 array): each pixel over the paper's
+    brightness around it."""
+    return _divided(sheet, _lighting(sheet, width))
+
+
 def paper_for_reading(img: Image.Image) -> Image.Image | None:
-    """The paper of a receipt photo at the photo's own resolution, for OCR: found by
+    """The paper of a receipt photo at the photo's own resolution (at most ``READ_AREA``
+    pixels: enough for small print, and a 12-megapixel photo is read in seconds), for OCR: found by
     ``paper_quad`` on the small picture, cut out of the full one with its perspective undone
     and its lighting divided out (the table around it, a shadow or glare over it make Tesseract
     read nothing or noise). None when no sheet stands out (a scan or a screenshot: the whole
@@ -276,8 +288,14 @@ def paper_for_reading(img: Image.Image) -> Image.Image | None:
         return None
     quad = quad * np.float32(gray.width / small.width)
     tl, tr, br, bl = quad
-    W = max(8, round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
-    H = max(8, round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    W = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl), 8.0)
+    H = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr), 8.0)
+    shrink = min(1.0, float(np.sqrt(READ_AREA / (W * H))))
+    if shrink < 1.0:  # a sheet of a large photo: made smaller first (warping only interpolates)
+        size = (max(1, round(gray.width * shrink)), max(1, round(gray.height * shrink)))
+        quad = quad * np.float32(size[0] / gray.width)
+        gray = gray.resize(size, Image.Resampling.BOX)
+    W, H = max(8, round(W * shrink)), max(8, round(H * shrink))
     target = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
     sheet = cv2.warpPerspective(
         np.asarray(gray),
@@ -286,9 +304,16 @@ def paper_for_reading(img: Image.Image) -> Image.Image | None:
         flags=cv2.INTER_CUBIC,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    # the flattening's width at this resolution, as FLATTEN is at PAPER_AREA's (odd)
-    width = max(FLATTEN, round(FLATTEN * np.sqrt(W * H) / PAPER_AREA)) | 1
-    return Image.fromarray(_flatten(sheet, width))
+    # The lighting is smooth: found as the hashes find it, on the sheet at PAPER_AREA's scale,
+    # and brought back to this one (a closing and blur this wide at full size take seconds).
+    scale = float(np.sqrt(W * H)) / PAPER_AREA
+    if scale <= 1.0:
+        return Image.fromarray(_flatten(sheet, FLATTEN))
+    small = cv2.resize(
+        sheet, (max(8, round(W / scale)), max(8, round(H / scale))), interpolation=cv2.INTER_AREA
+    )
+    light = cv2.resize(_lighting(small, FLATTEN), (W, H), interpolation=cv2.INTER_LINEAR)
+    return Image.fromarray(_divided(sheet, light))
 
 
 def pixels_of(data: bytes) -> str:

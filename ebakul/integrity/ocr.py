@@ -66,9 +66,17 @@ def parse_number(text: str) -> int | None:
     return int(digits)
 
 
+def plausible_total(value: int) -> bool:
+    """A receipt's total in rupiah: Rp1.000 or more, in steps of Rp50 (the smallest coin in
+    use). A fragment of a line read wrong (``5``, ``425``, ``106`` of ``106.500``, ``726.59O``)
+    is not one; reading it would tell an honest claim it contradicts its receipt."""
+    return value >= 1_000 and value % 50 == 0
+
+
 def parse_amount(text: str) -> int | None:
     """The total of the receipt: GRAND TOTAL first, then TOTAL (not SUBTOTAL), then JUMLAH; the
-    last such line of its kind (a receipt prints the running total before the final one)."""
+    last such line of its kind (a receipt prints the running total before the final one) whose
+    value is a ``plausible_total``."""
     lines = [_SPACED_SEPARATOR.sub("", _o_as_zero(line)) for line in (text or "").splitlines()]
     for _kind, label in _LABELS:
         found = None
@@ -79,7 +87,7 @@ def parse_amount(text: str) -> int | None:
             after = _AMOUNT_AFTER.search(line, match.end())
             if after:
                 value = parse_number(after.group("number"))
-                if value:
+                if value and plausible_total(value):
                     found = value
         if found:
             return found

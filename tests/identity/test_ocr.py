@@ -38,6 +38,11 @@ from .receipt_images import receipt_file, receipt_png
         ("TOTAL Rp 40.000, -", 40_000),
         ("Terima kasih", None),
         ("SUBTOTAL 30.000", None),
+        ("TOTAL. eplis 500", None),  # a fragment of a line read wrong is no total
+        ("TOTAL Rp 425", None),
+        ("TOTAL 726.59O", None),  # not in steps of Rp50
+        ("TOTAL Rp 1.050", 1_050),
+        ("TOTAL 12.350\nTOTAL 5", 12_350),  # the last plausible one of its kind
     ],
 )
 def test_parse_amount(text, amount):
