@@ -169,8 +169,22 @@ _NOT_A_NAME = re.compile(
 )
 
 
+# A house number is no receipt number: "Jl. Veteran No. 176", "Ruko Blok B No.12A".
+_ADDRESS = re.compile(
+    r"\b(?:jl|jln|jalan|gg|gang|blok|ruko|komplek|kompleks|perum|perumahan|ds|desa|dusun|"
+    r"kel|kelurahan|kec|rt|rw)\b\.?",
+    re.I,
+)
+
+
 def parse_receipt_number(text: str) -> str:
-    for match in _RECEIPT_NUMBER.finditer(text or ""):
+    """The first receipt number printed: after a label (``No. Nota: 123``, ``Nota #A-5521``) or
+    with its prefix joined (``INV-323302``); never a number on an address line."""
+    text = text or ""
+    for match in _RECEIPT_NUMBER.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if _ADDRESS.search(text, line_start, match.start()):
+            continue
         number = (match.group("joined") or match.group("number")).strip("._-/")
         if any(ch.isdigit() for ch in number) and not _NUMERIC_DATE.fullmatch(number):
             return number.upper()

@@ -98,6 +98,9 @@ def test_tesseract_reads_a_rendered_receipt():
         ("No. Nota: INV-00123", "INV-00123"),  # the same number with its label
         ("TRX: 88123", "88123"),
         ("Jl. Dahlia No-12, Bojonegoro", ""),
+        ("Jl. Veteran No. 176 Bojonegoro\nTerima kasih", ""),  # a house number, every receipt
+        ("Ruko Blok B No.12A\nNo. Nota: 88123", "88123"),
+        ("JALAN RAYA NO 1002\nINV-20431", "INV-20431"),
     ],
 )
 def test_parse_receipt_number_with_its_prefix(text, number):
