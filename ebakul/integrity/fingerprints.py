@@ -235,17 +235,38 @@ def normalise_paper(img: Image.Image) -> Image.Image:
     if quad is None:
         h, w = a.shape
         quad = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
-    tl, tr, br, bl = quad
-    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl), 1.0)
-    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr), 1.0)
+    w, h = _sides(quad)
+    w, h = max(w, 1.0), max(h, 1.0)
     f = PAPER_AREA / float(np.sqrt(w * h))
-    W, H = max(8, round(w * f)), max(8, round(h * f))
-    target = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(quad, target)
-    sheet = cv2.warpPerspective(
-        a, matrix, (W, H), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE
-    )
+    sheet = _unwarp(a, quad, (max(8, round(w * f)), max(8, round(h * f))), cv2.INTER_AREA)
     return ImageOps.autocontrast(Image.fromarray(_flatten(sheet, FLATTEN)), cutoff=1)
+
+
+def _sides(quad) -> tuple[float, float]:
+    """The width and height of a sheet whose corners are ``quad``: its longer opposite sides."""
+    import numpy as np
+
+    tl, tr, br, bl = quad
+    return (
+        max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)),
+        max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)),
+    )
+
+
+def _unwarp(a, quad, size: tuple[int, int], flags: int):
+    """The sheet whose corners in the picture ``a`` are ``quad``, upright on ``size`` pixels."""
+    cv2 = _cv2()
+    import numpy as np
+
+    W, H = size
+    target = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
+    return cv2.warpPerspective(
+        a,
+        cv2.getPerspectiveTransform(quad, target),
+        (W, H),
+        flags=flags,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
 
 
 def _lighting(sheet, width: int):
@@ -287,23 +308,15 @@ def paper_for_reading(img: Image.Image) -> Image.Image | None:
     if quad is None:
         return None
     quad = quad * np.float32(gray.width / small.width)
-    tl, tr, br, bl = quad
-    W = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl), 8.0)
-    H = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr), 8.0)
+    W, H = _sides(quad)
+    W, H = max(W, 8.0), max(H, 8.0)
     shrink = min(1.0, float(np.sqrt(READ_AREA / (W * H))))
     if shrink < 1.0:  # a sheet of a large photo: made smaller first (warping only interpolates)
         size = (max(1, round(gray.width * shrink)), max(1, round(gray.height * shrink)))
         quad = quad * np.float32(size[0] / gray.width)
         gray = gray.resize(size, Image.Resampling.BOX)
     W, H = max(8, round(W * shrink)), max(8, round(H * shrink))
-    target = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
-    sheet = cv2.warpPerspective(
-        np.asarray(gray),
-        cv2.getPerspectiveTransform(quad, target),
-        (W, H),
-        flags=cv2.INTER_CUBIC,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    sheet = _unwarp(np.asarray(gray), quad, (W, H), cv2.INTER_CUBIC)
     # The lighting is smooth: found as the hashes find it, on the sheet at PAPER_AREA's scale,
     # and brought back to this one (a closing and blur this wide at full size take seconds).
     scale = float(np.sqrt(W * H)) / PAPER_AREA

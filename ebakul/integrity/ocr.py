@@ -361,13 +361,11 @@ def reading_ready(purchase) -> bool:
     """Whether the OCR signals of ``purchase`` can be judged: its receipt's reading is stored
     (an empty one when nothing could be read in time), or no reading is coming (no receipt, or
     ``OCR_ON_UPLOAD`` off). Until then the system does not verify it (docs/adr/0232)."""
-    from ebakul.purchases.models import ReceiptReading
+    from ebakul.integrity.selectors import current_readings
 
     if not purchase.receipt or not settings.EBAKUL.get("OCR_ON_UPLOAD", True):
         return True
-    return ReceiptReading.objects.filter(
-        purchase_id=purchase.pk, receipt_sha256=purchase.receipt_sha256
-    ).exists()
+    return current_readings().filter(purchase_id=purchase.pk).exists()
 
 
 # Set by the import when it reads the receipts itself (in its worker processes, imports.py).

@@ -269,17 +269,22 @@ def risk_panel(purchase) -> dict:
     return {"risk": risk, "reasons": reasons}
 
 
-def receipt_numbers(purchase_ids) -> dict[int, str]:
-    """The receipt number read on each purchase's current receipt (a reading of a receipt since
-    replaced does not count); purchases without one are left out."""
+def current_readings():
+    """The readings (OCR) of the receipts the purchases have now: a reading of a receipt since
+    replaced does not count (``purchases.ReceiptReading.receipt_sha256``)."""
     from django.db.models import F
 
     from ebakul.purchases.models import ReceiptReading
 
+    return ReceiptReading.objects.filter(receipt_sha256=F("purchase__receipt_sha256"))
+
+
+def receipt_numbers(purchase_ids) -> dict[int, str]:
+    """The receipt number read on each purchase's current receipt; purchases without one are
+    left out."""
     return dict(
-        ReceiptReading.objects.filter(
-            purchase_id__in=list(purchase_ids), receipt_sha256=F("purchase__receipt_sha256")
-        )
+        current_readings()
+        .filter(purchase_id__in=list(purchase_ids))
         .exclude(receipt_number="")
         .values_list("purchase_id", "receipt_number")
     )

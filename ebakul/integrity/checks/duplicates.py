@@ -116,16 +116,16 @@ def confirmed_matches(near: list[selectors.NearMatch], confirm) -> list[selector
     accepts, among the ``MAX_VERIFIED`` nearest purchases (a purchase matched by both sets of
     hashes is confirmed by either)."""
     looked: set[int] = set()
-    same = []
+    same: dict[int, selectors.NearMatch] = {}  # purchase -> its first confirmed match
     for m in near:
-        if m.purchase_id in {s.purchase_id for s in same}:
+        if m.purchase_id in same:
             continue
         if m.purchase_id not in looked and len(looked) >= MAX_VERIFIED:
             continue
         looked.add(m.purchase_id)
         if confirm(m):
-            same.append(m)
-    return same
+            same[m.purchase_id] = m
+    return list(same.values())
 
 
 @purchase_detector("duplicate_receipt")

@@ -39,10 +39,7 @@ RECEIPT_NUMBER_REUSED = register_signal(
 
 
 def current_reading(purchase) -> ReceiptReading | None:
-    reading = ReceiptReading.objects.filter(purchase_id=purchase.pk).first()
-    if reading is None or reading.receipt_sha256 != purchase.receipt_sha256:
-        return None
-    return reading
+    return selectors.current_readings().filter(purchase_id=purchase.pk).first()
 
 
 @purchase_detector("ocr")
